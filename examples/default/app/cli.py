@@ -1,0 +1,81 @@
+"""Operator commands: `python -m app.cli create-admin | openapi`."""
+
+import argparse
+import asyncio
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.config import get_settings
+from app.db import create_engine, create_sessionmaker
+from app.errors import ConflictError
+from app.main import create_app
+from app.models.user import Role
+from app.schemas.users import Credentials
+from app.services import users as user_service
+
+OPENAPI_FILE = Path("openapi.json")
+
+
+def export_openapi() -> str:
+    """The OpenAPI document as committed: stable key order, trailing newline."""
+    return json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+
+
+async def _create_admin(email: str, password: str) -> None:
+    engine = create_engine(get_settings())
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await user_service.create_user(session, email=email, password=password, role=Role.ADMIN)
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def create_admin() -> int:
+    """Create an admin from ADMIN_EMAIL / ADMIN_PASSWORD, prompting for what is missing."""
+    email = os.environ.get("ADMIN_EMAIL") or input("Admin email: ")
+    password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
+    try:
+        credentials = Credentials(email=email, password=password)
+        asyncio.run(_create_admin(credentials.email, credentials.password))
+    except ValidationError as exc:
+        print(f"Invalid admin: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    except ConflictError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    print(f"Admin {credentials.email} created.")
+    return 0
+
+
+def write_openapi() -> int:
+    """Rewrite the committed OpenAPI document."""
+    OPENAPI_FILE.write_text(export_openapi())
+    print(f"Wrote {OPENAPI_FILE}")
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[], int]]] = {
+    "create-admin": ("create an admin user", create_admin),
+    "openapi": (f"rewrite {OPENAPI_FILE} from the code", write_openapi),
+}
+
+
+def main() -> int:
+    """Dispatch to a subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m app.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, _) in COMMANDS.items():
+        commands.add_parser(name, help=help_text)
+    args = parser.parse_args()
+    return COMMANDS[args.command][1]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

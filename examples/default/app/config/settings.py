@@ -1,0 +1,121 @@
+"""Typed settings, read from the environment (and `.env`) and validated at start-up."""
+
+from functools import lru_cache
+from typing import Annotated, Literal, Self
+
+from limits import parse
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy import URL, make_url
+
+# The local database is named after the service; DATABASE_URL replaces the whole URL.
+DATABASE_NAME = "my_service"
+# Accepted as-is in development and tests; refused in production.
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+MIN_SECRET_KEY_LENGTH = 32
+
+# The plain URLs people paste map to the async driver this service ships.
+ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+}
+
+
+class Settings(BaseSettings):
+    """Every setting the service reads; names match the environment variables."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = DEFAULT_SECRET_KEY
+    debug: bool = False
+
+    database_url: str = f"sqlite:///./{DATABASE_NAME}.db"
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
+    redis_url: str | None = None  # unset: rate-limit counters in process memory
+
+    cors_origins: Annotated[list[str], NoDecode] = []
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    # Proxies whose X-Forwarded-For names the real client (rate limits are per client).
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["json", "console"] | None = None  # None: json in production
+
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    rate_limit_enabled: bool = True
+    rate_limit_default: str = "1000/minute"
+    rate_limit_auth: str = "10/minute"
+
+    access_token_ttl_seconds: int = Field(default=900, ge=1)
+    refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=1)
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("rate_limit_default", "rate_limit_auth")
+    @classmethod
+    def _check_rate_limit(cls, value: str) -> str:
+        parse(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        backend = make_url(value).drivername.split("+")[0]
+        if backend not in ASYNC_DRIVERS:
+            supported = ", ".join(sorted(ASYNC_DRIVERS))
+            msg = f"unsupported database {backend!r}; this service supports: {supported}"
+            raise ValueError(msg)
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Self:
+        if self.environment != "production":
+            return self
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            msg = (
+                f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY_LENGTH} "
+                "characters in production (python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+            raise ValueError(msg)
+        if self.debug:
+            msg = "DEBUG must be off in production"
+            raise ValueError(msg)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        """True when running in production."""
+        return self.environment == "production"
+
+    @property
+    def json_logs(self) -> bool:
+        """JSON log lines in production unless LOG_FORMAT says otherwise."""
+        return (self.log_format or ("json" if self.is_production else "console")) == "json"
+
+    @property
+    def async_database_url(self) -> URL:
+        """DATABASE_URL with the async driver filled in."""
+        url = make_url(self.database_url)
+        return url.set(drivername=ASYNC_DRIVERS[url.drivername.split("+")[0]])
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,86 @@
+"""The application factory: settings in, a fully assembled ASGI app out."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+
+from app.config import Settings, get_settings
+from app.db import create_engine, create_sessionmaker
+from app.middleware.access_log import AccessLogMiddleware
+from app.middleware.body import BodyGuardMiddleware
+from app.middleware.errors import EXCEPTION_HANDLERS, UnhandledErrorMiddleware
+from app.middleware.rate_limit import RateLimitMiddleware
+from app.middleware.request_id import RequestIdMiddleware
+from app.middleware.security_headers import SecurityHeadersMiddleware
+from app.routes import API_PREFIX, api_router, health
+from app.utils.logging import configure_logging
+
+DOCS_PATH = "/docs"
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """The middleware stack, outermost first."""
+    stack = [
+        Middleware(RequestIdMiddleware),
+        Middleware(AccessLogMiddleware),
+        Middleware(SecurityHeadersMiddleware, docs_path=DOCS_PATH, hsts=settings.is_production),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            # Browsers refuse credentials with a wildcard origin; never combine them.
+            allow_credentials="*" not in settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["Location", "Retry-After", "X-Request-ID"],
+        ),
+        Middleware(UnhandledErrorMiddleware, debug=settings.debug),
+        Middleware(BodyGuardMiddleware, max_bytes=settings.max_body_bytes, api_prefix=API_PREFIX),
+    ]
+    if settings.rate_limit_enabled:
+        stack.append(
+            Middleware(
+                RateLimitMiddleware,
+                storage_uri=(
+                    f"async+{settings.redis_url}" if settings.redis_url else "async+memory://"
+                ),
+                default_limit=settings.rate_limit_default,
+                auth_limit=settings.rate_limit_auth,
+                auth_paths={f"{API_PREFIX}/auth/login", f"{API_PREFIX}/auth/register"},
+                exempt_prefixes=("/health", DOCS_PATH, f"{API_PREFIX}/openapi.json"),
+            )
+        )
+    return stack
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Assemble routers, middleware and error handlers for `settings`."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    engine = create_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="My Service",
+        description="A backend service rendered by copier-backend.",
+        version="0.1.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=DOCS_PATH,
+        redoc_url=None,
+        debug=settings.debug,
+        lifespan=lifespan,
+        middleware=_middleware(settings),
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.include_router(health.router)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,70 @@
+"""Per-client rate limits: strict on login and register, generous elsewhere."""
+
+import math
+import time
+from collections.abc import Collection
+
+import structlog
+from limits import parse
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.storage import storage_from_string
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.errors import ErrorCode
+from app.utils.responses import error_response
+
+logger = structlog.get_logger(__name__)
+
+
+class RateLimitMiddleware:
+    """429 with `Retry-After` once a client (by IP) exceeds its limit.
+
+    Counters live in Redis when `REDIS_URL` is set, so replicas share them; otherwise in
+    this process's memory (per worker process).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        storage_uri: str,
+        default_limit: str,
+        auth_limit: str,
+        auth_paths: Collection[str],
+        exempt_prefixes: tuple[str, ...],
+    ) -> None:
+        self.app = app
+        self.limiter = SlidingWindowCounterRateLimiter(storage_from_string(storage_uri))
+        self.default_limit = parse(default_limit)
+        self.auth_limit = parse(auth_limit)
+        self.auth_paths = frozenset(auth_paths)
+        self.exempt_prefixes = exempt_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt_prefixes):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        key = client[0] if client else "unknown"
+        scope_name, limit = (
+            ("auth", self.auth_limit)
+            if scope["path"] in self.auth_paths
+            else ("api", self.default_limit)
+        )
+        try:
+            allowed = await self.limiter.hit(limit, scope_name, key)
+        except Exception:  # a Redis outage must not take the API down
+            logger.exception("rate_limit_storage_unavailable")
+            allowed = True
+        if allowed:
+            await self.app(scope, receive, send)
+            return
+        stats = await self.limiter.get_window_stats(limit, scope_name, key)
+        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        response = error_response(
+            429,
+            ErrorCode.RATE_LIMITED,
+            "Too many requests; retry later",
+            headers={"Retry-After": str(retry_after)},
+        )
+        await response(scope, receive, send)

@@ -1,0 +1,76 @@
+"""The dependency vocabulary of the routes, as `Annotated` aliases."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.errors import ForbiddenError, UnauthorizedError
+from app.models.user import Role
+from app.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from app.services.principal import Principal
+from app.services.tokens import decode_access_token
+from app.services.users import get_active_user
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    # One transaction per request, committed before the response is sent.
+    async with request.app.state.sessionmaker() as session:
+        yield session
+        await session.commit()
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="The access token from /auth/login.")
+
+
+async def _current_user(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise UnauthorizedError("Not authenticated: send `Authorization: Bearer <token>`")
+    return decode_access_token(settings, token=credentials.credentials)
+
+
+async def _admin_user(
+    principal: Annotated[Principal, Depends(_current_user)], session: SessionDep
+) -> Principal:
+    # The token's role may be stale (demoted or deactivated since): ask the database.
+    account = await get_active_user(session, user_id=principal.id)
+    if account.role is not Role.ADMIN:
+        raise ForbiddenError("Admin role required")
+    return Principal(id=account.id, role=account.role)
+
+
+CurrentUser = Annotated[Principal, Depends(_current_user)]
+AdminUser = Annotated[Principal, Depends(_admin_user)]
+
+
+class Pagination:
+    """`?page=&page_size=`; sizes above the cap are clamped, not refused."""
+
+    def __init__(
+        self,
+        page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number.")] = 1,
+        page_size: Annotated[
+            int, Query(ge=1, description=f"Items per page, capped at {MAX_PAGE_SIZE}.")
+        ] = DEFAULT_PAGE_SIZE,
+    ) -> None:
+        self.page = page
+        self.page_size = min(page_size, MAX_PAGE_SIZE)
+
+
+PaginationDep = Annotated[Pagination, Depends()]
+# Ids are positive 32-bit integers on every database.
+ResourceId = Annotated[int, Path(ge=1, le=2_147_483_647)]

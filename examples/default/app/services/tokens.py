@@ -1,0 +1,126 @@
+"""JWT access tokens and rotating, revocable refresh tokens."""
+
+import hashlib
+import secrets
+import uuid
+from datetime import timedelta
+
+import jwt
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.errors import UnauthorizedError
+from app.models.refresh_token import RefreshToken
+from app.models.user import Role, User
+from app.schemas.tokens import TokenPair
+from app.services.principal import Principal
+from app.utils.time import utcnow
+
+ALGORITHM = "HS256"
+INVALID_TOKEN = "Invalid or expired token"
+INVALID_REFRESH_TOKEN = "Invalid or expired refresh token"
+
+
+def _hash(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def create_access_token(settings: Settings, *, user: User) -> str:
+    """A short-lived signed token carrying the user's id and role."""
+    now = utcnow()
+    claims: dict[str, object] = {
+        "sub": str(user.id),
+        "role": user.role.value,
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
+    }
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
+
+
+def decode_access_token(settings: Settings, *, token: str) -> Principal:
+    """The caller an access token proves; no database round trip."""
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret_key,
+            algorithms=[ALGORITHM],
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            options={"require": ["exp", "iat", "sub", "jti"]},
+        )
+        return Principal(id=int(claims["sub"]), role=Role(claims["role"]))
+    except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+        raise UnauthorizedError(INVALID_TOKEN) from exc
+
+
+async def issue_tokens(
+    session: AsyncSession, settings: Settings, *, user: User, family_id: str | None = None
+) -> TokenPair:
+    """A new access token and a new refresh token (stored hashed)."""
+    raw_refresh = secrets.token_urlsafe(32)
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=_hash(raw_refresh),
+            family_id=family_id or uuid.uuid4().hex,
+            expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
+        )
+    )
+    await session.flush()
+    return TokenPair(
+        access_token=create_access_token(settings, user=user),
+        refresh_token=raw_refresh,
+        expires_in=settings.access_token_ttl_seconds,
+    )
+
+
+async def rotate_refresh_token(
+    session: AsyncSession, settings: Settings, *, raw_token: str
+) -> TokenPair:
+    """Trade a refresh token for a new pair; a replayed token revokes its whole family."""
+    token = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == _hash(raw_token))
+    )
+    if token is None:
+        raise UnauthorizedError(INVALID_REFRESH_TOKEN)
+    if token.revoked_at is not None:
+        await _revoke(session, RefreshToken.family_id == token.family_id)
+        # The refusal below rolls the request back; the revocation must outlive it.
+        await session.commit()
+        raise UnauthorizedError(INVALID_REFRESH_TOKEN)
+    user = await session.get(User, token.user_id)
+    if token.expires_at <= utcnow() or user is None or not user.is_active:
+        raise UnauthorizedError(INVALID_REFRESH_TOKEN)
+    # Compare-and-set: of two concurrent refreshes with one token, only one wins.
+    claimed = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.id == token.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise UnauthorizedError(INVALID_REFRESH_TOKEN)
+    return await issue_tokens(session, settings, user=user, family_id=token.family_id)
+
+
+async def revoke_refresh_tokens(
+    session: AsyncSession, *, user_id: int, raw_token: str | None
+) -> None:
+    """Revoke one refresh token of the user, or all of them when none is given."""
+    conditions = [RefreshToken.user_id == user_id]
+    if raw_token is not None:
+        conditions.append(RefreshToken.token_hash == _hash(raw_token))
+    await _revoke(session, *conditions)
+
+
+async def _revoke(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:
+    await session.execute(
+        update(RefreshToken)
+        .where(*conditions, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

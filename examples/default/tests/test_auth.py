@@ -1,0 +1,176 @@
+"""Authentication: register, sign in, token rotation, sign out."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import jwt
+import pytest
+from httpx import AsyncClient
+
+from app.config import Settings
+from app.utils.time import utcnow
+from tests.conftest import PASSWORD
+
+REGISTER = "/api/v1/auth/register"
+LOGIN = "/api/v1/auth/login"
+ME = "/api/v1/auth/me"
+LOGOUT = "/api/v1/auth/logout"
+REFRESH = "/api/v1/auth/refresh"
+
+
+async def _login(client: AsyncClient, email: str = "ann@example.com") -> dict[str, str]:
+    response = await client.post(LOGIN, json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()["data"]
+    return tokens
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+async def registered(client: AsyncClient) -> dict[str, object]:
+    """A freshly registered user."""
+    body = {"email": "Ann@Example.com", "password": PASSWORD}
+    response = await client.post(REGISTER, json=body)
+    assert response.status_code == 201, response.text
+    user: dict[str, object] = response.json()["data"]
+    return user
+
+
+async def test_register_creates_a_plain_user(
+    client: AsyncClient, registered: dict[str, object]
+) -> None:
+    assert registered["email"] == "ann@example.com"
+    assert registered["role"] == "user"
+    assert "password" not in str(registered)
+    body = {"email": "zed@example.com", "password": PASSWORD}
+    response = await client.post(REGISTER, json=body)
+    assert response.headers["Location"] == f"/api/v1/users/{response.json()['data']['id']}"
+
+
+@pytest.mark.usefixtures("registered")
+async def test_register_refuses_a_taken_email_in_any_case(client: AsyncClient) -> None:
+    body = {"email": "ANN@example.com", "password": PASSWORD}
+    response = await client.post(REGISTER, json=body)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "CONFLICT"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, "email"),
+        ({"email": "new@example.com", "password": "short"}, "password"),
+        ({"email": "new@example.com"}, "password"),
+    ],
+)
+async def test_register_validates_fields(
+    client: AsyncClient, body: dict[str, str], field: str
+) -> None:
+    response = await client.post(REGISTER, json=body)
+    assert response.status_code == 422
+    assert field in response.json()["error"]["details"]
+
+
+@pytest.mark.usefixtures("registered")
+async def test_login_failures_do_not_reveal_whether_the_account_exists(
+    client: AsyncClient,
+) -> None:
+    wrong = {"email": "ann@example.com", "password": "not the password"}
+    unknown = {"email": "who@example.com", "password": "not the password"}
+    wrong_password = await client.post(LOGIN, json=wrong)
+    unknown_email = await client.post(LOGIN, json=unknown)
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    assert wrong_password.json()["error"] == unknown_email.json()["error"]
+
+
+async def test_me_requires_authentication(client: AsyncClient) -> None:
+    response = await client.get(ME)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "UNAUTHORIZED"
+
+
+@pytest.mark.usefixtures("registered")
+async def test_login_returns_a_token_pair_that_authenticates(client: AsyncClient) -> None:
+    tokens = await _login(client, "ANN@example.com")
+    assert tokens["token_type"] == "bearer"
+    assert int(tokens["expires_in"]) > 0
+    response = await client.get(ME, headers=_bearer(tokens["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["data"]["email"] == "ann@example.com"
+
+
+@pytest.mark.usefixtures("registered")
+async def test_refresh_rotates_the_pair(client: AsyncClient) -> None:
+    tokens = await _login(client)
+    response = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert response.status_code == 200
+    rotated = response.json()["data"]
+    assert rotated["refresh_token"] != tokens["refresh_token"]
+    assert (await client.get(ME, headers=_bearer(rotated["access_token"]))).status_code == 200
+
+
+@pytest.mark.usefixtures("registered")
+async def test_replaying_a_rotated_refresh_token_revokes_the_family(client: AsyncClient) -> None:
+    tokens = await _login(client)
+    first = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    newest = first.json()["data"]["refresh_token"]
+    replay = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert replay.status_code == 401
+    assert (await client.post(REFRESH, json={"refresh_token": newest})).status_code == 401
+
+
+@pytest.mark.usefixtures("registered")
+async def test_logout_revokes_the_refresh_token(client: AsyncClient) -> None:
+    tokens = await _login(client)
+    response = await client.post(
+        LOGOUT,
+        json={"refresh_token": tokens["refresh_token"]},
+        headers=_bearer(tokens["access_token"]),
+    )
+    assert response.status_code == 200
+    refreshed = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+
+
+@pytest.mark.usefixtures("registered")
+async def test_logout_without_a_body_revokes_every_refresh_token(client: AsyncClient) -> None:
+    first, second = await _login(client), await _login(client)
+    response = await client.post(LOGOUT, headers=_bearer(first["access_token"]))
+    assert response.status_code == 200
+    for tokens in (first, second):
+        refreshed = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+        assert refreshed.status_code == 401
+
+
+def _token(settings: Settings, **claims: object) -> str:
+    now = utcnow()
+    base: dict[str, object] = {
+        "sub": "1",
+        "role": "admin",
+        "jti": "x",
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+    }
+    return jwt.encode({**base, **claims}, settings.secret_key, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda s: _token(s, exp=utcnow() - timedelta(seconds=1)), id="expired"),
+        pytest.param(lambda s: _token(s)[:-4] + "AAAA", id="forged-signature"),
+        pytest.param(lambda s: jwt.encode({"sub": "1"}, s.secret_key), id="missing-claims"),
+        pytest.param(
+            lambda s: jwt.encode({"sub": "1", "role": "admin"}, None, algorithm="none"),
+            id="alg-none",
+        ),
+    ],
+)
+async def test_bad_access_tokens_are_refused(
+    client: AsyncClient, settings: Settings, make_token: Callable[[Settings], str]
+) -> None:
+    response = await client.get(ME, headers=_bearer(make_token(settings)))
+    assert response.status_code == 401

@@ -1,0 +1,115 @@
+"""The error envelope, request ids and security headers on every path."""
+
+from collections.abc import Callable
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from httpx import ASGITransport, AsyncClient, Response
+
+from app.errors import ErrorCode
+from tests.conftest import client_for
+
+
+def _assert_error(body: dict[str, object], code: ErrorCode) -> None:
+    assert body["success"] is False
+    assert isinstance(body["error"], dict)
+    assert body["error"]["code"] == code
+    assert str(body["timestamp"]).endswith("Z")
+
+
+async def test_unknown_route_is_a_404_envelope(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    _assert_error(response.json(), ErrorCode.NOT_FOUND)
+
+
+async def test_wrong_method_is_a_405_envelope(client: AsyncClient) -> None:
+    response = await client.put("/health/live")
+    assert response.status_code == 405
+    _assert_error(response.json(), ErrorCode.METHOD_NOT_ALLOWED)
+
+
+async def test_malformed_json_is_a_400(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/items", content=b'{"name": ', headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    _assert_error(response.json(), ErrorCode.BAD_REQUEST)
+
+
+async def test_non_json_bodies_are_a_415(client: AsyncClient) -> None:
+    response = await client.post(
+        "/api/v1/items", content=b"name=x", headers={"Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+    _assert_error(response.json(), ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+
+
+async def test_oversized_bodies_are_a_413(make_app: Callable[..., FastAPI]) -> None:
+    async with client_for(make_app(max_body_bytes=64)) as client:
+        response = await client.post("/api/v1/items", json={"name": "x" * 100})
+    assert response.status_code == 413
+    _assert_error(response.json(), ErrorCode.PAYLOAD_TOO_LARGE)
+
+
+async def _get_failing_route(app: FastAPI) -> Response:
+    router = APIRouter()
+
+    @router.get("/boom")
+    async def boom() -> None:
+        msg = "secret internals"
+        raise RuntimeError(msg)
+
+    app.include_router(router)
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return await client.get("/boom")
+
+
+async def test_unhandled_errors_are_a_500_without_internals(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    response = await _get_failing_route(make_app())
+    assert response.status_code == 500
+    assert "secret" not in response.text
+    _assert_error(response.json(), ErrorCode.INTERNAL_ERROR)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Request-ID"]
+
+
+async def test_debug_names_the_exception_outside_production(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    response = await _get_failing_route(make_app(debug=True))
+    assert response.status_code == 500
+    assert "secret internals" in response.json()["error"]["details"]["exception"]
+
+
+async def test_request_ids_are_echoed_or_made(client: AsyncClient) -> None:
+    echoed = await client.get("/health/live", headers={"X-Request-ID": "abc-123"})
+    assert echoed.headers["X-Request-ID"] == "abc-123"
+    replaced = await client.get("/health/live", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert replaced.headers["X-Request-ID"] not in ("", "bad id\twith spaces")
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/api/v1/nothing-here"])
+async def test_security_headers_on_every_response(client: AsyncClient, path: str) -> None:
+    headers = (await client.get(path)).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    for name in ("Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"):
+        assert name in headers
+    assert "Strict-Transport-Security" not in headers
+
+
+async def test_cors_allows_only_listed_origins(client: AsyncClient) -> None:
+    preflight = {"Access-Control-Request-Method": "GET"}
+    allowed = await client.options(
+        "/api/v1/items", headers={"Origin": "https://app.example.com", **preflight}
+    )
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    denied = await client.options(
+        "/api/v1/items", headers={"Origin": "https://evil.example", **preflight}
+    )
+    assert "Access-Control-Allow-Origin" not in denied.headers

@@ -1,0 +1,71 @@
+"""Admin-only user management."""
+
+from collections.abc import Awaitable, Callable
+
+from httpx import AsyncClient
+
+from app.models.user import Role
+from tests.conftest import PASSWORD
+
+USERS = "/api/v1/users"
+
+
+async def test_plain_users_are_forbidden(user_client: AsyncClient) -> None:
+    response = await user_client.get(USERS)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "FORBIDDEN"
+
+
+async def test_anonymous_clients_are_unauthorized(client: AsyncClient) -> None:
+    assert (await client.get(USERS)).status_code == 401
+
+
+async def test_admin_lists_users_without_secrets(admin_client: AsyncClient) -> None:
+    response = await admin_client.get(USERS)
+    assert response.status_code == 200
+    page = response.json()["data"]
+    assert page["total"] == 1
+    assert "password_hash" not in page["items"][0]
+
+
+async def test_admin_creates_reads_updates_and_deletes_a_user(admin_client: AsyncClient) -> None:
+    created = await admin_client.post(
+        USERS, json={"email": "Staff@Example.com", "password": PASSWORD, "role": "admin"}
+    )
+    assert created.status_code == 201
+    user = created.json()["data"]
+    assert (user["email"], user["role"]) == ("staff@example.com", "admin")
+    assert created.headers["Location"] == f"{USERS}/{user['id']}"
+    assert (await admin_client.get(f"{USERS}/{user['id']}")).status_code == 200
+
+    updated = await admin_client.patch(f"{USERS}/{user['id']}", json={"is_active": False})
+    assert updated.status_code == 200
+    assert updated.json()["data"]["is_active"] is False
+
+    assert (await admin_client.delete(f"{USERS}/{user['id']}")).status_code == 204
+    assert (await admin_client.get(f"{USERS}/{user['id']}")).status_code == 404
+
+
+async def test_a_deactivated_user_cannot_sign_in(
+    admin_client: AsyncClient, client: AsyncClient
+) -> None:
+    body = {"email": "gone@example.com", "password": PASSWORD}
+    created = await admin_client.post(USERS, json=body)
+    await admin_client.patch(f"{USERS}/{created.json()['data']['id']}", json={"is_active": False})
+    response = await client.post("/api/v1/auth/login", json=body)
+    assert response.status_code == 401
+
+
+async def test_a_duplicate_email_is_a_conflict(admin_client: AsyncClient) -> None:
+    body = {"email": "ADMIN@example.com", "password": PASSWORD}
+    response = await admin_client.post(USERS, json=body)
+    assert response.status_code == 409
+
+
+async def test_a_demoted_admin_loses_admin_access_at_once(
+    admin_client: AsyncClient, make_client: Callable[..., Awaitable[AsyncClient]]
+) -> None:
+    other_admin = await make_client("other-admin@example.com", Role.ADMIN)
+    me = (await other_admin.get("/api/v1/auth/me")).json()["data"]
+    await admin_client.patch(f"{USERS}/{me['id']}", json={"role": "user"})
+    assert (await other_admin.get(USERS)).status_code == 403
