@@ -54,11 +54,20 @@ def test_lint_and_strict_type_checks_pass(built_project: BuiltProject) -> None:
 
 
 def test_the_projects_own_tests_pass_on_its_database(built_project: BuiltProject) -> None:
-    """`make test` passes with DATABASE_URL on a fresh database of the chosen kind."""
+    """`make test` passes on a fresh database of the chosen kind (and Redis), as its CI runs it."""
     project = built_project
-    with harness.fresh_database(project.database, f"own-{project.id}", project.project_dir) as db:
-        env = project.env(ENVIRONMENT="test", SECRET_KEY=harness.secret_key(), DATABASE_URL=db.url)
-        output = harness.make_ok(project.project_dir, "test", env)
+    with contextlib.ExitStack() as stack:
+        db = stack.enter_context(
+            harness.fresh_database(project.database, f"own-{project.id}", project.project_dir)
+        )
+        settings = {
+            "ENVIRONMENT": "test",
+            "SECRET_KEY": harness.secret_key(),
+            "DATABASE_URL": db.url,
+        }
+        if project.combo["use_redis"]:
+            settings["REDIS_URL"] = stack.enter_context(harness.redis_database())
+        output = harness.make_ok(project.project_dir, "test", project.env(**settings))
     assert re.search(r"\b\d+ passed\b", output), f"no passing tests reported:\n{output[-3000:]}"
 
 

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from limits.aio.storage import Storage
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 
@@ -12,7 +13,7 @@ from app.db import create_engine, create_sessionmaker
 from app.middleware.access_log import AccessLogMiddleware
 from app.middleware.body import BodyGuardMiddleware
 from app.middleware.errors import EXCEPTION_HANDLERS, UnhandledErrorMiddleware
-from app.middleware.rate_limit import RateLimitMiddleware
+from app.middleware.rate_limit import RateLimitMiddleware, create_storage
 from app.middleware.request_id import RequestIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.routes import API_PREFIX, api_router, health
@@ -21,7 +22,7 @@ from app.utils.logging import configure_logging
 DOCS_PATH = "/docs"
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(settings: Settings, counters: Storage) -> list[Middleware]:
     """The middleware stack, outermost first."""
     stack = [
         Middleware(RequestIdMiddleware),
@@ -43,9 +44,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
         stack.append(
             Middleware(
                 RateLimitMiddleware,
-                storage_uri=(
-                    f"async+{settings.redis_url}" if settings.redis_url else "async+memory://"
-                ),
+                storage=counters,
                 default_limit=settings.rate_limit_default,
                 auth_limit=settings.rate_limit_auth,
                 auth_paths={f"{API_PREFIX}/auth/login", f"{API_PREFIX}/auth/register"},
@@ -60,10 +59,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
     engine = create_engine(settings)
+    counters, release_counters = create_storage(settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await release_counters()
         await engine.dispose()
 
     app = FastAPI(
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         debug=settings.debug,
         lifespan=lifespan,
-        middleware=_middleware(settings),
+        middleware=_middleware(settings, counters),
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings

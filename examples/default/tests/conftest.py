@@ -100,8 +100,9 @@ async def make_app(
         return app
 
     yield make
-    for app in apps:  # the transport runs no lifespan, so close each engine here
-        await app.state.engine.dispose()
+    for app in apps:  # the transport runs no lifespan: run each app's shutdown here
+        async with app.router.lifespan_context(app):
+            pass
 
 
 @pytest.fixture

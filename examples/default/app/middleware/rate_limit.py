@@ -2,12 +2,13 @@
 
 import math
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 
 import structlog
 from limits import parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
-from limits.storage import storage_from_string
+from redis.asyncio import ConnectionPool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.errors import ErrorCode
@@ -16,25 +17,40 @@ from app.utils.responses import error_response
 logger = structlog.get_logger(__name__)
 
 
-class RateLimitMiddleware:
-    """429 with `Retry-After` once a client (by IP) exceeds its limit.
+def create_storage(redis_url: str | None) -> tuple[Storage, Callable[[], Awaitable[None]]]:
+    """Where the counters live, and how to release it at shutdown.
 
-    Counters live in Redis when `REDIS_URL` is set, so replicas share them; otherwise in
-    this process's memory (per worker process).
+    Redis when `redis_url` is set, so replicas share counters; otherwise this process's
+    memory (per worker process).
     """
+    if redis_url is None:
+        return MemoryStorage(), _nothing_to_release
+    # Our own pool, so shutdown can close its connections; limits passes it on to redis-py
+    # but types its **options as scalars only.
+    pool = ConnectionPool.from_url(redis_url)
+    storage = RedisStorage(redis_url, implementation="redispy", connection_pool=pool)  # type: ignore[arg-type]
+    return storage, pool.aclose
+
+
+async def _nothing_to_release() -> None:
+    return None
+
+
+class RateLimitMiddleware:
+    """429 with `Retry-After` once a client (by IP) exceeds its limit."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
-        storage_uri: str,
+        storage: Storage,
         default_limit: str,
         auth_limit: str,
         auth_paths: Collection[str],
         exempt_prefixes: tuple[str, ...],
     ) -> None:
         self.app = app
-        self.limiter = SlidingWindowCounterRateLimiter(storage_from_string(storage_uri))
+        self.limiter = SlidingWindowCounterRateLimiter(storage)
         self.default_limit = parse(default_limit)
         self.auth_limit = parse(auth_limit)
         self.auth_paths = frozenset(auth_paths)
