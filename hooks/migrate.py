@@ -1,0 +1,104 @@
+"""Steps `_migrations` in copier.yml run, so an old project updates without manual work.
+
+    rename-answer OLD NEW   (stage "before") a renamed question keeps the user's answer
+    move OLD NEW            (stage "after")  a file the template moved keeps the user's edits
+
+Copier runs these in the project folder with STAGE, VERSION_FROM and VERSION_TO in
+the environment. Each step does nothing when there is nothing to do, so a re-run is safe.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+ANSWERS_FILE = Path(".copier-answers.yml")
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+# Copier's own labels for the two sides of an inline conflict.
+USER_LABEL, TEMPLATE_LABEL = "before updating", "after updating"
+
+
+def rename_answer(old: str, new: str) -> None:
+    """Store the answer to question `old` under its new name `new`."""
+    text = ANSWERS_FILE.read_text()
+    answers = yaml.safe_load(text)
+    if old not in answers or new in answers:
+        return
+    answers[new] = answers.pop(old)
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    ANSWERS_FILE.write_text(header + yaml.safe_dump(answers, sort_keys=True))
+    print(f"answer {old!r} is now {new!r}", file=sys.stderr)
+
+
+def move(old: str, new: str) -> None:
+    """Carry the user's edits of `old` over to the template's file at `new`.
+
+    Copier deletes `old` because the new template no longer has it, edits or not. The
+    user's version is safe in HEAD (update needs a clean tree); the template's old
+    version comes from rendering the previous release. A three-way merge then puts the
+    user's changes into `new`, with inline conflict markers where both sides changed.
+    """
+    ours = _git("show", f"HEAD:{old}", check=False)
+    if ours.returncode != 0:
+        return  # the project never had it, or the user deleted it: nothing to carry
+    base = _previous_release_file(old)
+    if ours.stdout == base:
+        return  # the user never edited it: the template's file is all there is
+    target = Path(new)
+    theirs = target.read_text() if target.exists() else base
+    with tempfile.TemporaryDirectory() as scratch:
+        sides = {name: Path(scratch, name) for name in ("user", "base", "template")}
+        for name, text in zip(sides, (ours.stdout, base, theirs), strict=True):
+            sides[name].write_text(text)
+        labels = ["-L", USER_LABEL, "-L", "base", "-L", TEMPLATE_LABEL]
+        merged = subprocess.run(
+            ["git", "merge-file", "--stdout", *labels, *map(str, sides.values())],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if merged.returncode < 0 or merged.returncode > 127:
+        sys.exit(f"git merge-file failed on {new}: {merged.stderr}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(merged.stdout)
+    Path(old).unlink(missing_ok=True)
+    if merged.returncode:
+        print(
+            f"{new}: your edits of {old} conflict with the template's; resolve the markers",
+            file=sys.stderr,
+        )
+
+
+def _previous_release_file(path: str) -> str:
+    """`path` as the release this project was on rendered it, for these answers."""
+    from copier import run_copy  # Copier's own interpreter runs this script
+
+    answers = yaml.safe_load(_git("show", f"HEAD:{ANSWERS_FILE}").stdout)
+    with tempfile.TemporaryDirectory() as scratch:
+        run_copy(
+            str(TEMPLATE_ROOT),  # Copier's clone of the template, every release in it
+            scratch,
+            data={key: value for key, value in answers.items() if not key.startswith("_")},
+            vcs_ref=os.environ["VERSION_FROM"],
+            defaults=True,
+            quiet=True,
+            skip_tasks=True,
+            unsafe=True,
+        )
+        rendered = Path(scratch, path)
+        return rendered.read_text() if rendered.exists() else ""
+
+
+def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=check)
+
+
+STEPS = {"rename-answer": rename_answer, "move": move}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in STEPS:
+        sys.exit(f"usage: {sys.argv[0]} {{{'|'.join(STEPS)}}} OLD NEW")
+    STEPS[sys.argv[1]](sys.argv[2], sys.argv[3])

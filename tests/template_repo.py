@@ -1,0 +1,209 @@
+"""Temporary git copies of the template, with tagged releases, for update tests.
+
+A test takes the template as it is now (working tree, uncommitted edits included)
+as release OLD, changes it as a maintainer would, tags NEW, and runs Copier's
+command line against it, as a team's `copier update` would. All offline.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from matrix import TEMPLATE_ROOT
+from packaging.version import Version
+
+OLD, NEW = "v1.0.0", "v1.1.0"
+# Projects rendered by this release or later update to the current one without manual
+# steps (docs/updating.md says so; a test proves it).
+OLDEST_SUPPORTED = "v0.1.0"
+# What a render needs; the template's own tests, examples and scripts stay out.
+TEMPLATE_PARTS = ("copier.yml", "template", "includes", "hooks")
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Template Tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "Template Tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+}
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git in `cwd` with a fixed identity; its stdout."""
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **IDENTITY},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed in {cwd}:\n{result.stderr}")
+    return result.stdout
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "--no-verify", "-m", message)
+
+
+def working_tree_files(root: Path) -> list[str]:
+    """Tracked and untracked-but-not-ignored files of the repo at `root`."""
+    listed = git(root, "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+    return [path for path in listed.split("\0") if path and (root / path).is_file()]
+
+
+class TemplateRepo:
+    """A git copy of the template that tests change and tag."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def from_working_tree(cls, path: Path, tag: str = OLD) -> TemplateRepo:
+        """The current template as the first release of a fresh repository."""
+        _copy_working_tree(path)
+        git(path, "init", "--quiet", "--initial-branch=main")
+        repo = cls(path)
+        repo.release(tag, "first release")
+        return repo
+
+    @classmethod
+    def from_history(cls, path: Path) -> tuple[TemplateRepo, str]:
+        """A clone of the template's history, with the current tree as a new release.
+
+        Returns the repository and the new release's tag (one minor above the newest).
+        """
+        git(path.parent, "clone", "--quiet", str(TEMPLATE_ROOT), str(path))
+        if OLDEST_SUPPORTED not in git(path, "tag", "--list").split():
+            # A clone made without tags still has the release commit: tag it here.
+            version = OLDEST_SUPPORTED.removeprefix("v")
+            found = git(path, "log", "--format=%H", f"--grep=^Release {version}$").split()
+            assert found, f"neither tag {OLDEST_SUPPORTED} nor its release commit is here"
+            git(path, "tag", OLDEST_SUPPORTED, found[-1])
+        newest = max(Version(tag) for tag in git(path, "tag", "--list", "v*").split())
+        tag = f"v{newest.major}.{newest.minor + 1}.0"
+        for part in TEMPLATE_PARTS:
+            git(path, "rm", "-r", "--quiet", part)
+        _copy_working_tree(path)
+        repo = cls(path)
+        repo.release(tag, "this tree")
+        return repo, tag
+
+    def replace(self, relpath: str, old: str, new: str) -> None:
+        """Replace `old` (which must be there) by `new` in one template file."""
+        file = self.path / relpath
+        text = file.read_text()
+        assert old in text, f"{old!r} not in {relpath}"
+        file.write_text(text.replace(old, new))
+
+    def write(self, relpath: str, text: str) -> None:
+        file = self.path / relpath
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+
+    def move(self, old: str, new: str) -> None:
+        (self.path / new).parent.mkdir(parents=True, exist_ok=True)
+        git(self.path, "mv", old, new)
+
+    def add_migrations(self, *migrations: Mapping[str, Any]) -> None:
+        """Append entries to copier.yml's `_migrations`."""
+        config = self.path / "copier.yml"
+        text = config.read_text()
+        entries = yaml.safe_dump(list(migrations), sort_keys=False)
+        indented = "".join(f"  {line}" for line in entries.splitlines(keepends=True))
+        assert "_migrations: []\n" in text, "copier.yml should declare `_migrations: []`"
+        config.write_text(text.replace("_migrations: []\n", f"_migrations:\n{indented}"))
+
+    def release(self, tag: str, message: str) -> None:
+        commit_all(self.path, message)
+        git(self.path, "tag", tag)
+
+
+def _copy_working_tree(path: Path) -> None:
+    """The template's files (working tree, uncommitted edits included) into `path`."""
+    for relpath in working_tree_files(TEMPLATE_ROOT):
+        if relpath.split("/", 1)[0] in TEMPLATE_PARTS:
+            target = path / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(TEMPLATE_ROOT / relpath, target)
+
+
+def copier(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Copier's command line, as a user types it; never fails by itself."""
+    return subprocess.run(
+        [sys.executable, "-m", "copier", *args],
+        cwd=cwd,
+        env={**os.environ, **IDENTITY},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=300,
+    )
+
+
+def data_args(answers: Mapping[str, Any]) -> list[str]:
+    """`--data key=value` pairs for Copier's command line."""
+    pairs = [
+        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+        for key, value in answers.items()
+    ]
+    return [arg for pair in pairs for arg in ("--data", pair)]
+
+
+def render_at(template: Path, ref: str, dst: Path, **answers: Any) -> Path:
+    """`copier copy` of release `ref` into `dst`: answers recorded, first commit made."""
+    result = copier(
+        dst.parent,
+        "copy",
+        "--trust",
+        "--defaults",
+        "--vcs-ref",
+        ref,
+        *data_args(answers),
+        str(template),
+        str(dst),
+    )
+    assert result.returncode == 0, result.stderr
+    return dst
+
+
+def update(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`copier update --trust --defaults` in `project`; the result, not checked."""
+    return copier(project, "update", "--trust", "--defaults", *args)
+
+
+def update_ok(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = update(project, *args)
+    assert result.returncode == 0, f"copier update failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def project_files(project: Path) -> dict[str, bytes]:
+    """Every file of a project that git would see (the ignored `.env` and `.venv` not)."""
+    return {relpath: (project / relpath).read_bytes() for relpath in working_tree_files(project)}
+
+
+def conflicted(project: Path) -> Iterator[str]:
+    """Files holding conflict markers, `.rej` files, and paths git lists as unmerged."""
+    for relpath, content in project_files(project).items():
+        markers = any(line.startswith(CONFLICT_MARKERS) for line in _lines(content))
+        if markers or relpath.endswith(".rej"):
+            yield relpath
+    yield from (line.split("\t", 1)[1] for line in git(project, "ls-files", "-u").splitlines())
+
+
+def _lines(content: bytes) -> list[str]:
+    return content.decode(errors="replace").splitlines()
+
+
+def answers_of(project: Path) -> dict[str, Any]:
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())

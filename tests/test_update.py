@@ -1,0 +1,439 @@
+"""`copier update` never loses a user's work.
+
+Each case builds a temporary git copy of the template (tests/template_repo.py):
+the template as it is now is release OLD; the test changes it as a maintainer
+would and tags NEW; a project rendered at OLD, then edited and committed as a
+team would, is updated with Copier's command line.
+
+Copier behaviour these tests pin down (copier 9.19):
+- Files only one side changed merge silently; a file the template deletes is
+  deleted even if the user edited it (hence hooks/migrate.py's `move`).
+- A conflict leaves inline markers (`--conflict inline`, the default) or the
+  template's version plus a `.rej` hunk (`--conflict rej`), and exits 0.
+- A dirty tree is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+from matrix import CONFIG
+from template_repo import (
+    NEW,
+    OLD,
+    OLDEST_SUPPORTED,
+    TemplateRepo,
+    answers_of,
+    commit_all,
+    conflicted,
+    git,
+    project_files,
+    render_at,
+    update,
+    update_ok,
+)
+
+FASTAPI = "template/fastapi"
+SETTINGS = f"{FASTAPI}/app/config/settings.py.jinja"
+
+# --- What a team adds and changes in its service ------------------------------
+
+WIDGET_ROUTES = '''\
+"""Widgets: the team's own resource."""
+
+from fastapi import APIRouter
+
+from app.routes.openapi import error_responses
+from app.schemas.common import Envelope
+
+router = APIRouter(prefix="/widgets", tags=["widgets"], responses=error_responses(429, 500))
+
+
+@router.get("", summary="List widgets")
+async def list_widgets() -> Envelope[list[str]]:
+    """Every widget (none yet)."""
+    return Envelope(data=[])
+'''
+
+WIDGET_MODEL = '''\
+"""Widgets: the team's own table."""
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class Widget(Base):
+    """A widget."""
+
+    __tablename__ = "widgets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+'''
+
+WIDGET_MIGRATION = '''\
+"""Widgets table.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "widgets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_widgets")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("widgets")
+'''
+
+WIDGET_TEST = '''\
+"""The team's own test."""
+
+from httpx import AsyncClient
+
+
+async def test_widgets_are_listed(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/widgets")
+    assert response.status_code == 200
+    assert response.json()["data"] == []
+'''
+
+README_INTRO = "A backend service rendered by copier-backend."
+TEAM_INTRO = "Widgets for the warehouse team; on call: #warehouse-oncall."
+RATE_LIMIT_LINE = 'rate_limit_default: str = "1000/minute"'
+TEAM_RATE_LIMIT_LINE = 'rate_limit_default: str = "600/minute"'
+
+
+def edit(project: Path, relpath: str, old: str, new: str) -> None:
+    file = project / relpath
+    text = file.read_text()
+    assert old in text, f"{old!r} not in {relpath}"
+    file.write_text(text.replace(old, new, 1))
+
+
+def write(project: Path, relpath: str, text: str) -> None:
+    (project / relpath).parent.mkdir(parents=True, exist_ok=True)
+    (project / relpath).write_text(text)
+
+
+def add_widgets(project: Path) -> None:
+    """A team's resource: route, model, migration and test, registered where they go."""
+    write(project, "app/routes/widgets.py", WIDGET_ROUTES)
+    edit(project, "app/routes/__init__.py", "auth, items, users", "auth, items, users, widgets")
+    with (project / "app/routes/__init__.py").open("a") as routes:
+        routes.write("api_router.include_router(widgets.router)\n")
+    write(project, "app/models/widget.py", WIDGET_MODEL)
+    edit(
+        project,
+        "app/models/__init__.py",
+        "from app.models.user import Role, User\n",
+        "from app.models.user import Role, User\nfrom app.models.widget import Widget\n",
+    )
+    edit(project, "app/models/__init__.py", '    "User",\n', '    "User",\n    "Widget",\n')
+    write(project, "migrations/versions/2026_12_01_0000-0002_widgets.py", WIDGET_MIGRATION)
+    write(project, "tests/test_widgets.py", WIDGET_TEST)
+
+
+# --- What a maintainer changes in the template ----------------------------------
+
+RUNBOOK = "# Runbook\n\nWhat to do when the service pages you.\n"
+
+
+def improve_template(template: TemplateRepo) -> None:
+    """A release's worth of changes, none on lines a team usually edits."""
+    template.write(f"{FASTAPI}/docs/runbook.md", RUNBOOK)
+    template.replace(
+        f"{FASTAPI}/Makefile.jinja",
+        ".PHONY: backup\n",
+        ".PHONY: check\ncheck: lint test ## Lint, type-check and test\n\n.PHONY: backup\n",
+    )
+    template.replace(
+        SETTINGS,
+        "# unset: rate-limit counters in process memory",
+        "# unset: each process counts rate limits in its own memory",
+    )
+    template.replace(
+        "includes/readme.jinja",
+        "`make backup` runs",
+        "See `docs/runbook.md` when paged. `make backup` runs",
+    )
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> TemplateRepo:
+    """The current template as release OLD, in its own repository."""
+    return TemplateRepo.from_working_tree(tmp_path / "template")
+
+
+def render_old(template: TemplateRepo, tmp_path: Path, **answers: Any) -> Path:
+    return render_at(template.path, OLD, tmp_path / "service", **answers)
+
+
+# --- The cases ----------------------------------------------------------------
+
+
+def test_an_update_keeps_the_teams_work_and_brings_the_release(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Edits, new files and a new migration stay; the release arrives; tests still pass."""
+    project = render_old(template, tmp_path)
+    env = harness.clean_env(project)
+    harness.make_ok(project, "install", env)
+    add_widgets(project)
+    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
+    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+    harness.make_ok(project, "openapi", env)  # the committed export follows the new route
+    commit_all(project, "Widgets")
+    before = project_files(project)
+
+    improve_template(template)
+    template.release(NEW, "A release")
+    update_ok(project)
+
+    after = project_files(project)
+    assert list(conflicted(project)) == []
+    team_files = [
+        "app/routes/widgets.py",
+        "app/models/widget.py",
+        "migrations/versions/2026_12_01_0000-0002_widgets.py",
+        "tests/test_widgets.py",
+        "openapi.json",
+        "app/routes/__init__.py",
+        "app/models/__init__.py",
+        "uv.lock",
+    ]
+    assert {path: after.get(path) for path in team_files} == {
+        path: before[path] for path in team_files
+    }
+    settings = (project / "app/config/settings.py").read_text()
+    assert TEAM_RATE_LIMIT_LINE in settings
+    assert "each process counts rate limits in its own memory" in settings
+    readme = (project / "README.md").read_text()
+    assert TEAM_INTRO in readme
+    assert "See `docs/runbook.md` when paged." in readme
+    assert (project / "docs/runbook.md").read_text() == RUNBOOK
+    assert "check: lint test" in (project / "Makefile").read_text()
+    assert answers_of(project)["_commit"] == NEW
+    harness.make_ok(project, "test", env)
+
+
+def test_a_conflict_is_marked_in_that_file_and_nothing_else_changes(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Both sides change one line: markers there, both versions kept, the rest untouched."""
+    project = render_old(template, tmp_path)
+    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
+    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+    commit_all(project, "Tune the rate limit")
+    before = project_files(project)
+
+    template.replace(SETTINGS, RATE_LIMIT_LINE, 'rate_limit_default: str = "2000/minute"')
+    template.write(f"{FASTAPI}/docs/runbook.md", RUNBOOK)
+    template.release(NEW, "Raise the default rate limit")
+    update_ok(project)
+
+    after = project_files(project)
+    assert sorted(set(conflicted(project))) == ["app/config/settings.py"]
+    settings = after["app/config/settings.py"].decode()
+    assert "<<<<<<< before updating" in settings
+    assert TEAM_RATE_LIMIT_LINE in settings  # the team's line, kept
+    assert 'rate_limit_default: str = "2000/minute"' in settings  # the release's line
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert changed == {".copier-answers.yml", "app/config/settings.py", "docs/runbook.md"}
+
+
+def test_with_conflict_rej_the_teams_hunk_is_kept_in_a_rej_file(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """`--conflict rej`: the release's line in the file, the team's hunk beside it."""
+    project = render_old(template, tmp_path)
+    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
+    commit_all(project, "Tune the rate limit")
+    before = project_files(project)
+
+    template.replace(SETTINGS, RATE_LIMIT_LINE, 'rate_limit_default: str = "2000/minute"')
+    template.release(NEW, "Raise the default rate limit")
+    update_ok(project, "--conflict", "rej")
+
+    after = project_files(project)
+    assert 'rate_limit_default: str = "2000/minute"' in after["app/config/settings.py"].decode()
+    assert TEAM_RATE_LIMIT_LINE in after["app/config/settings.py.rej"].decode()
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert changed == {
+        ".copier-answers.yml",
+        "app/config/settings.py",
+        "app/config/settings.py.rej",
+    }
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"use_redis": True}, {"database": "postgresql"}, {"auth": "session"}, {"auth": "none"}],
+    ids=lambda change: ",".join(f"{key}={value}" for key, value in change.items()),
+)
+def test_changing_an_answer_gives_a_fresh_render_plus_the_teams_edits(
+    template: TemplateRepo, tmp_path: Path, change: dict[str, Any]
+) -> None:
+    """Update with a new answer == a fresh render with that answer, plus the team's edits."""
+    project = render_old(template, tmp_path)
+    write(project, "app/routes/widgets.py", WIDGET_ROUTES)
+    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+    commit_all(project, "Widgets")
+    improve_template(template)
+    template.release(NEW, "A release")
+
+    update_ok(project, *[f"--data={key}={str(value).lower()}" for key, value in change.items()])
+    fresh = render_at(template.path, NEW, tmp_path / "fresh", **change)
+
+    assert list(conflicted(project)) == []
+    expected = project_files(fresh)
+    edit(fresh, "README.md", README_INTRO, TEAM_INTRO)
+    expected["README.md"] = (fresh / "README.md").read_bytes()
+    expected["app/routes/widgets.py"] = WIDGET_ROUTES.encode()
+    actual = project_files(project)
+    assert sorted(actual) == sorted(expected)
+    assert [path for path in expected if actual[path] != expected[path]] == []
+
+
+def test_an_uncommitted_change_refuses_the_update_and_nothing_is_written(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Copier's own message, a non-zero exit, and every file as it was."""
+    project = render_old(template, tmp_path)
+    edit(project, "README.md", README_INTRO, TEAM_INTRO)  # not committed
+    write(project, "notes.txt", "half-done work\n")
+    before = project_files(project)
+    improve_template(template)
+    template.release(NEW, "A release")
+
+    result = update(project)
+
+    assert result.returncode != 0
+    assert "Destination repository is dirty" in result.stdout + result.stderr
+    assert project_files(project) == before
+    assert answers_of(project)["_commit"] == OLD
+
+
+def test_migrations_carry_a_renamed_question_and_a_moved_file(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """A release renames `ci_provider` to `ci` and moves scripts/backup.sh to bin/:
+    the answer and the team's edit of the script both survive, with no manual step."""
+    project = render_old(template, tmp_path, ci_provider="gitlab")
+    edit(
+        project,
+        "scripts/backup.sh",
+        "set -euo pipefail\n",
+        "set -euo pipefail\numask 077  # team: backups are private\n",
+    )
+    commit_all(project, "Private backups")
+
+    rename_question(template, "ci_provider", "ci")
+    template.move(f"{FASTAPI}/scripts/backup.sh.jinja", f"{FASTAPI}/bin/backup.sh.jinja")
+    template.replace(f"{FASTAPI}/Makefile.jinja", "./scripts/backup.sh", "./bin/backup.sh")
+    template.replace(
+        "includes/backup.sh.jinja", "# Usage: scripts/backup.sh", "# Usage: bin/backup.sh"
+    )
+    migrate = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/hooks/migrate.py"]
+    template.add_migrations(
+        {
+            "version": NEW,
+            "when": "{{ _stage == 'before' }}",
+            "command": [*migrate, "rename-answer", "ci_provider", "ci"],
+        },
+        {"version": NEW, "command": [*migrate, "move", "scripts/backup.sh", "bin/backup.sh"]},
+    )
+    template.release(NEW, "Rename ci_provider; scripts/ -> bin/")
+    update_ok(project)
+
+    answers = answers_of(project)
+    assert answers.get("ci") == "gitlab"
+    assert "ci_provider" not in answers
+    assert (project / ".gitlab-ci.yml").exists()
+    assert not (project / ".github").exists()
+    script = (project / "bin/backup.sh").read_text()
+    assert "umask 077  # team: backups are private" in script  # the team's edit
+    assert "# Usage: bin/backup.sh" in script  # the release's
+    assert (project / "bin/backup.sh").stat().st_mode & 0o111
+    assert not (project / "scripts/backup.sh").exists()
+    assert list(conflicted(project)) == []
+
+
+def rename_question(template: TemplateRepo, old: str, new: str) -> None:
+    """Rename a question everywhere it is used: copier.yml, file contents, file names."""
+    for path in sorted(template.path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if ".git" in path.relative_to(template.path).parts:
+            continue
+        if path.is_file() and old in (text := path.read_text()):
+            path.write_text(text.replace(old, new))
+        if old in path.name:
+            path.rename(path.with_name(path.name.replace(old, new)))
+
+
+def test_a_project_from_the_oldest_supported_release_updates_cleanly(tmp_path: Path) -> None:
+    """Rendered by the oldest release we support, updated to this tree: no conflict, and
+    the very files a fresh render of this tree gives."""
+    template, newest = TemplateRepo.from_history(tmp_path / "template")
+    project = render_at(template.path, OLDEST_SUPPORTED, tmp_path / "service")
+    assert answers_of(project)["_commit"] == OLDEST_SUPPORTED
+
+    update_ok(project)
+
+    fresh = render_at(template.path, newest, tmp_path / "fresh")
+    assert list(conflicted(project)) == []
+    actual, expected = project_files(project), project_files(fresh)
+    assert sorted(actual) == sorted(expected)
+    assert [path for path in expected if actual[path] != expected[path]] == []
+
+
+def test_the_oldest_copier_we_accept_renders_a_committed_project(tmp_path: Path) -> None:
+    """`_min_copier_version` is honest: that Copier renders and makes the first commit."""
+    version = CONFIG["_min_copier_version"]
+    template = TemplateRepo.from_working_tree(tmp_path / "template")
+    project = tmp_path / "service"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "tool",
+            "run",
+            "--quiet",
+            f"copier=={version}",
+            "copy",
+            "--trust",
+            "--defaults",
+            str(template.path),
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env=harness.clean_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert git(project, "log", "--format=%s") == "Initial commit from copier-backend\n"
+    assert git(project, "status", "--porcelain") == ""
+    assert answers_of(project)["_commit"] == OLD
