@@ -81,14 +81,14 @@ class Widget(Base):
 WIDGET_MIGRATION = '''\
 """Widgets table.
 
-Revision ID: 0002
+Revision ID: 3f9a1c2b7d4e
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "3f9a1c2b7d4e"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
@@ -151,17 +151,48 @@ def add_widgets(project: Path) -> None:
         "from app.models.user import Role, User\nfrom app.models.widget import Widget\n",
     )
     edit(project, "app/models/__init__.py", '    "User",\n', '    "User",\n    "Widget",\n')
-    write(project, "migrations/versions/2026_12_01_0000-0002_widgets.py", WIDGET_MIGRATION)
+    write(project, "migrations/versions/2026_12_01_0000-3f9a1c2b7d4e_widgets.py", WIDGET_MIGRATION)
     write(project, "tests/test_widgets.py", WIDGET_TEST)
 
 
 # --- What a maintainer changes in the template ----------------------------------
 
 RUNBOOK = "# Runbook\n\nWhat to do when the service pages you.\n"
+NAME_INDEX_MIGRATION = '''\
+"""Index items.name.
+
+Revision ID: 0002
+Revises: 0001
+"""
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index(op.f("ix_items_name"), "items", ["name"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_items_name"), table_name="items")
+'''
 
 
 def improve_template(template: TemplateRepo) -> None:
-    """A release's worth of changes, none on lines a team usually edits."""
+    """A release's worth of changes, none on lines a team usually edits, and a migration."""
+    template.replace(
+        f"{FASTAPI}/app/models/item.py.jinja",
+        "mapped_column(String(NAME_MAX_LENGTH))",
+        "mapped_column(String(NAME_MAX_LENGTH), index=True)",
+    )
+    template.write(
+        f"{FASTAPI}/migrations/versions/2026_12_01_0000-0002_index_item_names.py",
+        NAME_INDEX_MIGRATION,
+    )
     template.write(f"{FASTAPI}/docs/runbook.md", RUNBOOK)
     template.replace(
         f"{FASTAPI}/Makefile.jinja",
@@ -216,7 +247,7 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
     team_files = [
         "app/routes/widgets.py",
         "app/models/widget.py",
-        "migrations/versions/2026_12_01_0000-0002_widgets.py",
+        "migrations/versions/2026_12_01_0000-3f9a1c2b7d4e_widgets.py",
         "tests/test_widgets.py",
         "openapi.json",
         "app/routes/__init__.py",
@@ -235,6 +266,9 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
     assert (project / "docs/runbook.md").read_text() == RUNBOOK
     assert "check: lint test" in (project / "Makefile").read_text()
     assert answers_of(project)["_commit"] == NEW
+    # The release's migration and the team's are two heads: both apply, tests pass.
+    assert (project / "migrations/versions/2026_12_01_0000-0002_index_item_names.py").exists()
+    harness.make_ok(project, "migrate", env)
     harness.make_ok(project, "test", env)
 
 

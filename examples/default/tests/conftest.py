@@ -58,7 +58,7 @@ def _migrated(database_url: str) -> Iterator[None]:
     get_settings.cache_clear()
     config = Config(PROJECT_ROOT / "alembic.ini")
     config.attributes["skip_logging"] = True
-    command.upgrade(config, "head")
+    command.upgrade(config, "heads")
     yield
     if previous is None:
         del os.environ["DATABASE_URL"]
