@@ -82,13 +82,10 @@ class TemplateRepo:
         Returns the repository and the new release's tag (one minor above the newest).
         """
         git(path.parent, "clone", "--quiet", str(TEMPLATE_ROOT), str(path))
-        if OLDEST_SUPPORTED not in git(path, "tag", "--list").split():
-            # A clone made without tags still has the release commit: tag it here.
-            version = OLDEST_SUPPORTED.removeprefix("v")
-            found = git(path, "log", "--format=%H", f"--grep=^Release {version}$").split()
-            assert found, f"neither tag {OLDEST_SUPPORTED} nor its release commit is here"
-            git(path, "tag", OLDEST_SUPPORTED, found[-1])
-        newest = max(Version(tag) for tag in git(path, "tag", "--list", "v*").split())
+        known = releases(path)
+        for version, commit in known.items():  # a clone without tags: tag here
+            git(path, "tag", "--force", f"v{version}", commit)
+        newest = max(known)
         tag = f"v{newest.major}.{newest.minor + 1}.0"
         for part in TEMPLATE_PARTS:
             git(path, "rm", "-r", "--quiet", part)
@@ -125,6 +122,25 @@ class TemplateRepo:
     def release(self, tag: str, message: str) -> None:
         commit_all(self.path, message)
         git(self.path, "tag", tag)
+
+
+def releases(repo: Path = TEMPLATE_ROOT) -> dict[Version, str]:
+    """Every release in `repo`'s history, oldest first: version -> commit.
+
+    Tags `vX.Y.Z` are the releases; a clone made without tags still has their
+    "Release X.Y.Z" commits, so those count too.
+    """
+    found: dict[Version, str] = {}
+    log = git(repo, "log", "--reverse", "--format=%H %s", "--grep=^Release [0-9]")
+    for line in log.splitlines():
+        commit, _, subject = line.partition(" ")
+        found[Version(subject.removeprefix("Release "))] = commit
+    for tag in git(repo, "tag", "--list", "v*").split():
+        found[Version(tag)] = git(repo, "rev-list", "-n", "1", tag).strip()
+    assert Version(OLDEST_SUPPORTED) in found, (
+        f"release {OLDEST_SUPPORTED} is not in {repo}'s history (a shallow clone?)"
+    )
+    return dict(sorted(found.items()))
 
 
 def _copy_working_tree(path: Path) -> None:
