@@ -152,12 +152,14 @@ def _copy_working_tree(path: Path) -> None:
             shutil.copy2(TEMPLATE_ROOT / relpath, target)
 
 
-def copier(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def copier(
+    cwd: Path, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Copier's command line, as a user types it; never fails by itself."""
     return subprocess.run(
         [sys.executable, "-m", "copier", *args],
         cwd=cwd,
-        env={**os.environ, **IDENTITY},
+        env={**os.environ, **IDENTITY, **(env or {})},
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

@@ -23,6 +23,7 @@ from typing import Any
 import harness
 import pytest
 from matrix import CONFIG
+from packaging.version import Version
 from template_repo import (
     NEW,
     OLD,
@@ -31,6 +32,7 @@ from template_repo import (
     answers_of,
     commit_all,
     conflicted,
+    copier,
     git,
     project_files,
     render_at,
@@ -209,6 +211,9 @@ def improve_template(template: TemplateRepo) -> None:
         "`make backup` runs",
         "See `docs/runbook.md` when paged. `make backup` runs",
     )
+    template.replace(
+        "includes/env.jinja", "DEBUG=false\n", "DEBUG=false\n# Never true in production.\n"
+    )
 
 
 @pytest.fixture
@@ -236,6 +241,9 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
     edit(project, "README.md", README_INTRO, TEAM_INTRO)
     harness.make_ok(project, "openapi", env)  # the committed export follows the new route
     commit_all(project, "Widgets")
+    with (project / ".env").open("a") as dotenv:  # ignored by git: the team's alone
+        dotenv.write("RATE_LIMIT_AUTH=5/minute\n")
+    dotenv_before = (project / ".env").read_text()
     before = project_files(project)
 
     improve_template(template)
@@ -264,6 +272,8 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
     assert TEAM_INTRO in readme
     assert "See `docs/runbook.md` when paged." in readme
     assert (project / "docs/runbook.md").read_text() == RUNBOOK
+    assert (project / ".env").read_text() == dotenv_before
+    assert "# Never true in production." in (project / ".env.example").read_text()
     assert "check: lint test" in (project / "Makefile").read_text()
     assert answers_of(project)["_commit"] == NEW
     # The release's migration and the team's are two heads: both apply, tests pass.
@@ -441,33 +451,61 @@ def test_a_project_from_the_oldest_supported_release_updates_cleanly(tmp_path: P
     assert [path for path in expected if actual[path] != expected[path]] == []
 
 
-def test_the_oldest_copier_we_accept_renders_a_committed_project(tmp_path: Path) -> None:
-    """`_min_copier_version` is honest: that Copier renders and makes the first commit."""
-    version = CONFIG["_min_copier_version"]
-    template = TemplateRepo.from_working_tree(tmp_path / "template")
-    project = tmp_path / "service"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uv",
-            "tool",
-            "run",
-            "--quiet",
-            f"copier=={version}",
-            "copy",
-            "--trust",
-            "--defaults",
-            str(template.path),
-            str(project),
-        ],
+def copier_release(version: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A given Copier release's command line (from uv's cache or the package index)."""
+    return subprocess.run(
+        [sys.executable, "-m", "uv", "tool", "run", "--quiet", f"copier=={version}", *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=600,
         env=harness.clean_env(),
     )
+
+
+def test_min_copier_version_is_the_oldest_copier_that_works(tmp_path: Path) -> None:
+    """That Copier renders and makes the first commit; the minor release before it is
+    refused with Copier's message, before anything is written."""
+    minimum = Version(CONFIG["_min_copier_version"])
+    template = TemplateRepo.from_working_tree(tmp_path / "template")
+    project = tmp_path / "service"
+
+    result = copier_release(
+        str(minimum), "copy", "--trust", "--defaults", str(template.path), str(project)
+    )
     assert result.returncode == 0, result.stderr
     assert git(project, "log", "--format=%s") == "Initial commit from copier-backend\n"
     assert git(project, "status", "--porcelain") == ""
     assert answers_of(project)["_commit"] == OLD
+
+    older = f"{minimum.major}.{minimum.minor - 1}.0"
+    refused = tmp_path / "refused"
+    result = copier_release(
+        older, "copy", "--trust", "--defaults", str(template.path), str(refused)
+    )
+    assert result.returncode != 0
+    assert f"requires Copier version >= {minimum}" in result.stderr
+    assert not refused.exists()
+
+
+def test_a_trusted_template_updates_with_no_flag_but_defaults(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """Trusted in Copier's settings file, `copier update --defaults` is the whole command,
+    and the recorded answers (not the defaults) are what the release is rendered with."""
+    project = render_old(template, tmp_path, database="postgresql", license="Apache-2.0")
+    settings = tmp_path / "copier-settings.yml"
+    settings.write_text(f"trust:\n  - {template.path}\n")
+    improve_template(template)
+    template.release(NEW, "A release")
+
+    result = copier(project, "update", "--defaults", env={"COPIER_SETTINGS_PATH": str(settings)})
+
+    assert result.returncode == 0, result.stderr
+    assert (project / "docs/runbook.md").exists()
+    answers = answers_of(project)
+    assert (answers["_commit"], answers["database"], answers["license"]) == (
+        NEW,
+        "postgresql",
+        "Apache-2.0",
+    )
