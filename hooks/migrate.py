@@ -19,6 +19,7 @@ ANSWERS_FILE = Path(".copier-answers.yml")
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 # Copier's own labels for the two sides of an inline conflict.
 USER_LABEL, TEMPLATE_LABEL = "before updating", "after updating"
+MAX_CONFLICTS = 127  # git merge-file exits with the conflict count, capped; below 0 on error
 
 
 def rename_answer(old: str, new: str) -> None:
@@ -39,44 +40,52 @@ def move(old: str, new: str) -> None:
     Copier deletes `old` because the new template no longer has it, edits or not. The
     user's version is safe in HEAD (update needs a clean tree); the template's old
     version comes from rendering the previous release. A three-way merge then puts the
-    user's changes into `new`, with inline conflict markers where both sides changed.
+    user's changes into `new`, with inline conflict markers where both sides changed
+    (whatever `--conflict` says).
     """
-    ours = _git("show", f"HEAD:{old}", check=False)
+    ours = _git("show", f"HEAD:./{old}", check=False)
     if ours.returncode != 0:
         return  # the project never had it, or the user deleted it: nothing to carry
     base = _previous_release_file(old)
+    if base is None:
+        return  # not the template's file for these answers: the user's own, left alone
     if ours.stdout == base:
         return  # the user never edited it: the template's file is all there is
     target = Path(new)
-    theirs = target.read_text() if target.exists() else base
+    theirs = target.read_bytes() if target.exists() else base
     with tempfile.TemporaryDirectory() as scratch:
         sides = {name: Path(scratch, name) for name in ("user", "base", "template")}
-        for name, text in zip(sides, (ours.stdout, base, theirs), strict=True):
-            sides[name].write_text(text)
+        for name, content in zip(sides, (ours.stdout, base, theirs), strict=True):
+            sides[name].write_bytes(content)
         labels = ["-L", USER_LABEL, "-L", "base", "-L", TEMPLATE_LABEL]
         merged = subprocess.run(
             ["git", "merge-file", "--stdout", *labels, *map(str, sides.values())],
             capture_output=True,
-            text=True,
             check=False,
         )
-    if merged.returncode < 0 or merged.returncode > 127:
-        sys.exit(f"git merge-file failed on {new}: {merged.stderr}")
+    if 0 <= merged.returncode <= MAX_CONFLICTS:
+        content = merged.stdout
+        if merged.returncode:
+            print(
+                f"{new}: your edits of {old} conflict with the template's; resolve the markers",
+                file=sys.stderr,
+            )
+    else:  # binary content cannot be merged: keep the user's version, and say so
+        content = ours.stdout
+        print(f"{new}: kept your version of {old}; compare it with the template's", file=sys.stderr)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(merged.stdout)
+    target.write_bytes(content)
+    if _git("ls-tree", "HEAD", f"./{old}").stdout.startswith(b"100755"):
+        target.chmod(target.stat().st_mode | 0o111)
     Path(old).unlink(missing_ok=True)
-    if merged.returncode:
-        print(
-            f"{new}: your edits of {old} conflict with the template's; resolve the markers",
-            file=sys.stderr,
-        )
+    Path(f"{old}.rej").unlink(missing_ok=True)  # `--conflict rej`: the hunk is merged above
 
 
-def _previous_release_file(path: str) -> str:
-    """`path` as the release this project was on rendered it, for these answers."""
+def _previous_release_file(path: str) -> bytes | None:
+    """`path` as the release this project was on rendered it for these answers, if it did."""
     from copier import run_copy  # Copier's own interpreter runs this script
 
-    answers = yaml.safe_load(_git("show", f"HEAD:{ANSWERS_FILE}").stdout)
+    answers = yaml.safe_load(_git("show", f"HEAD:./{ANSWERS_FILE}").stdout)
     with tempfile.TemporaryDirectory() as scratch:
         run_copy(
             str(TEMPLATE_ROOT),  # Copier's clone of the template, every release in it
@@ -89,11 +98,13 @@ def _previous_release_file(path: str) -> str:
             unsafe=True,
         )
         rendered = Path(scratch, path)
-        return rendered.read_text() if rendered.exists() else ""
+        return rendered.read_bytes() if rendered.is_file() else None
 
 
-def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], capture_output=True, text=True, check=check)
+def _git(*args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    # Paths as `HEAD:./path` are relative to this folder, as Copier runs us in the project
+    # (which may sit in a subfolder of its repository).
+    return subprocess.run(["git", *args], capture_output=True, check=check)
 
 
 STEPS = {"rename-answer": rename_answer, "move": move}

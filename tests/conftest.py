@@ -171,13 +171,13 @@ def built_project(
     return project
 
 
-@pytest.fixture(scope="session")
-def service(built_project: BuiltProject) -> Iterator[Service]:
-    """The combination's server, on a fresh migrated database, with an admin user."""
-    project = built_project
+@contextlib.contextmanager
+def start_service(project: BuiltProject, label: str, **overrides: str) -> Iterator[Service]:
+    """The combination's server on a fresh migrated database of its own, with an admin
+    user; `overrides` change its settings (environment variables)."""
     with contextlib.ExitStack() as stack:
         db = stack.enter_context(
-            harness.fresh_database(project.database, f"svc-{project.id}", project.project_dir)
+            harness.fresh_database(project.database, f"{label}-{project.id}", project.project_dir)
         )
         settings = {
             "ENVIRONMENT": "development",
@@ -186,6 +186,7 @@ def service(built_project: BuiltProject) -> Iterator[Service]:
             "CORS_ORIGINS": ALLOWED_ORIGIN,
             "RATE_LIMIT_ENABLED": "true",
             "LOG_LEVEL": "info",
+            **overrides,
         }
         if project.combo["use_redis"]:
             settings["REDIS_URL"] = stack.enter_context(harness.redis_database())
@@ -211,3 +212,20 @@ def service(built_project: BuiltProject) -> Iterator[Service]:
             server=server,
         )
         assert server.stop(), f"`make start` left processes behind in {project.project_dir}"
+
+
+@pytest.fixture(scope="session")
+def service(built_project: BuiltProject) -> Iterator[Service]:
+    """The combination's server, on a fresh migrated database, with an admin user."""
+    with start_service(built_project, "svc") as running:
+        yield running
+
+
+@pytest.fixture
+def fuzzed_service(built_project: BuiltProject) -> Iterator[Service]:
+    """A server of its own for the fuzzer, rate limits out of its reach (still counting)."""
+    out_of_reach = "1000000/minute"
+    with start_service(
+        built_project, "fuzz", RATE_LIMIT_AUTH=out_of_reach, RATE_LIMIT_DEFAULT=out_of_reach
+    ) as running:
+        yield running

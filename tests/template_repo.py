@@ -2,7 +2,8 @@
 
 A test takes the template as it is now (working tree, uncommitted edits included)
 as release OLD, changes it as a maintainer would, tags NEW, and runs Copier's
-command line against it, as a team's `copier update` would. All offline.
+command line against it, as a team's `copier update` would. No network: the
+template is a local repository.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 
 def commit_all(repo: Path, message: str) -> None:
     git(repo, "add", "--all")
-    git(repo, "commit", "--quiet", "--no-verify", "-m", message)
+    git(repo, "commit", "--quiet", "--no-verify", "--allow-empty", "-m", message)
 
 
 def working_tree_files(root: Path) -> list[str]:
@@ -95,16 +96,10 @@ class TemplateRepo:
         return repo, tag
 
     def replace(self, relpath: str, old: str, new: str) -> None:
-        """Replace `old` (which must be there) by `new` in one template file."""
-        file = self.path / relpath
-        text = file.read_text()
-        assert old in text, f"{old!r} not in {relpath}"
-        file.write_text(text.replace(old, new))
+        replace_in(self.path, relpath, old, new)
 
     def write(self, relpath: str, text: str) -> None:
-        file = self.path / relpath
-        file.parent.mkdir(parents=True, exist_ok=True)
-        file.write_text(text)
+        write_file(self.path, relpath, text)
 
     def move(self, old: str, new: str) -> None:
         (self.path / new).parent.mkdir(parents=True, exist_ok=True)
@@ -122,6 +117,20 @@ class TemplateRepo:
     def release(self, tag: str, message: str) -> None:
         commit_all(self.path, message)
         git(self.path, "tag", tag)
+
+
+def replace_in(root: Path, relpath: str, old: str, new: str) -> None:
+    """Replace the first `old` (which must be there) by `new` in one file under `root`."""
+    file = root / relpath
+    text = file.read_text()
+    assert old in text, f"{old!r} not in {relpath}"
+    file.write_text(text.replace(old, new, 1))
+
+
+def write_file(root: Path, relpath: str, text: str) -> None:
+    file = root / relpath
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text)
 
 
 def releases(repo: Path = TEMPLATE_ROOT) -> dict[Version, str]:
@@ -203,6 +212,11 @@ def update_ok(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = update(project, *args)
     assert result.returncode == 0, f"copier update failed:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def changed_files(before: Mapping[str, bytes], after: Mapping[str, bytes]) -> set[str]:
+    """Paths added, removed or changed between two `project_files` snapshots."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
 
 def project_files(project: Path) -> dict[str, bytes]:

@@ -30,14 +30,18 @@ from template_repo import (
     OLDEST_SUPPORTED,
     TemplateRepo,
     answers_of,
+    changed_files,
     commit_all,
     conflicted,
     copier,
+    data_args,
     git,
     project_files,
     render_at,
+    replace_in,
     update,
     update_ok,
+    write_file,
 )
 
 FASTAPI = "template/fastapi"
@@ -128,15 +132,11 @@ TEAM_RATE_LIMIT_LINE = 'rate_limit_default: str = "600/minute"'
 
 
 def edit(project: Path, relpath: str, old: str, new: str) -> None:
-    file = project / relpath
-    text = file.read_text()
-    assert old in text, f"{old!r} not in {relpath}"
-    file.write_text(text.replace(old, new, 1))
+    replace_in(project, relpath, old, new)
 
 
 def write(project: Path, relpath: str, text: str) -> None:
-    (project / relpath).parent.mkdir(parents=True, exist_ok=True)
-    (project / relpath).write_text(text)
+    write_file(project, relpath, text)
 
 
 def add_widgets(project: Path) -> None:
@@ -303,8 +303,11 @@ def test_a_conflict_is_marked_in_that_file_and_nothing_else_changes(
     assert "<<<<<<< before updating" in settings
     assert TEAM_RATE_LIMIT_LINE in settings  # the team's line, kept
     assert 'rate_limit_default: str = "2000/minute"' in settings  # the release's line
-    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {".copier-answers.yml", "app/config/settings.py", "docs/runbook.md"}
+    assert changed_files(before, after) == {
+        ".copier-answers.yml",
+        "app/config/settings.py",
+        "docs/runbook.md",
+    }
 
 
 def test_with_conflict_rej_the_teams_hunk_is_kept_in_a_rej_file(
@@ -323,8 +326,7 @@ def test_with_conflict_rej_the_teams_hunk_is_kept_in_a_rej_file(
     after = project_files(project)
     assert 'rate_limit_default: str = "2000/minute"' in after["app/config/settings.py"].decode()
     assert TEAM_RATE_LIMIT_LINE in after["app/config/settings.py.rej"].decode()
-    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    assert changed == {
+    assert changed_files(before, after) == {
         ".copier-answers.yml",
         "app/config/settings.py",
         "app/config/settings.py.rej",
@@ -347,7 +349,7 @@ def test_changing_an_answer_gives_a_fresh_render_plus_the_teams_edits(
     improve_template(template)
     template.release(NEW, "A release")
 
-    update_ok(project, *[f"--data={key}={str(value).lower()}" for key, value in change.items()])
+    update_ok(project, *data_args(change))
     fresh = render_at(template.path, NEW, tmp_path / "fresh", **change)
 
     assert list(conflicted(project)) == []
@@ -379,11 +381,36 @@ def test_an_uncommitted_change_refuses_the_update_and_nothing_is_written(
     assert answers_of(project)["_commit"] == OLD
 
 
+BACKUP_MIGRATE = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/hooks/migrate.py"]
+
+
+def release_renamed_and_moved(template: TemplateRepo) -> None:
+    """NEW renames `ci_provider` to `ci` and moves scripts/backup.sh to bin/backup.sh
+    (changing its usage line), with the `_migrations` entries that carry both."""
+    rename_question(template, "ci_provider", "ci")
+    template.move(f"{FASTAPI}/scripts/backup.sh.jinja", f"{FASTAPI}/bin/backup.sh.jinja")
+    template.replace(f"{FASTAPI}/Makefile.jinja", "./scripts/backup.sh", "./bin/backup.sh")
+    template.replace(
+        "includes/backup.sh.jinja", "# Usage: scripts/backup.sh", "# Usage: bin/backup.sh"
+    )
+    template.add_migrations(
+        {
+            "version": NEW,
+            "when": "{{ _stage == 'before' }}",
+            "command": [*BACKUP_MIGRATE, "rename-answer", "ci_provider", "ci"],
+        },
+        {
+            "version": NEW,
+            "command": [*BACKUP_MIGRATE, "move", "scripts/backup.sh", "bin/backup.sh"],
+        },
+    )
+    template.release(NEW, "Rename ci_provider; scripts/ -> bin/")
+
+
 def test_migrations_carry_a_renamed_question_and_a_moved_file(
     template: TemplateRepo, tmp_path: Path
 ) -> None:
-    """A release renames `ci_provider` to `ci` and moves scripts/backup.sh to bin/:
-    the answer and the team's edit of the script both survive, with no manual step."""
+    """The answer and the team's edit of the moved script both survive, no manual step."""
     project = render_old(template, tmp_path, ci_provider="gitlab")
     edit(
         project,
@@ -393,22 +420,7 @@ def test_migrations_carry_a_renamed_question_and_a_moved_file(
     )
     commit_all(project, "Private backups")
 
-    rename_question(template, "ci_provider", "ci")
-    template.move(f"{FASTAPI}/scripts/backup.sh.jinja", f"{FASTAPI}/bin/backup.sh.jinja")
-    template.replace(f"{FASTAPI}/Makefile.jinja", "./scripts/backup.sh", "./bin/backup.sh")
-    template.replace(
-        "includes/backup.sh.jinja", "# Usage: scripts/backup.sh", "# Usage: bin/backup.sh"
-    )
-    migrate = ["{{ _copier_python }}", "{{ _copier_conf.src_path }}/hooks/migrate.py"]
-    template.add_migrations(
-        {
-            "version": NEW,
-            "when": "{{ _stage == 'before' }}",
-            "command": [*migrate, "rename-answer", "ci_provider", "ci"],
-        },
-        {"version": NEW, "command": [*migrate, "move", "scripts/backup.sh", "bin/backup.sh"]},
-    )
-    template.release(NEW, "Rename ci_provider; scripts/ -> bin/")
+    release_renamed_and_moved(template)
     update_ok(project)
 
     answers = answers_of(project)
@@ -424,6 +436,31 @@ def test_migrations_carry_a_renamed_question_and_a_moved_file(
     assert list(conflicted(project)) == []
 
 
+def test_a_moved_file_both_sides_changed_keeps_both_in_markers(
+    template: TemplateRepo, tmp_path: Path
+) -> None:
+    """The team edited the very line the release changed: markers in the new file, with
+    the team's line and the release's; the old path gone; nothing lost."""
+    project = render_old(template, tmp_path)
+    edit(
+        project,
+        "scripts/backup.sh",
+        "# Usage: scripts/backup.sh",
+        "# Usage: scripts/backup.sh  (nightly, from cron)",
+    )
+    commit_all(project, "Document the schedule")
+
+    release_renamed_and_moved(template)
+    update_ok(project)
+
+    script = (project / "bin/backup.sh").read_text()
+    assert "<<<<<<< before updating" in script
+    assert "# Usage: scripts/backup.sh  (nightly, from cron)" in script
+    assert "# Usage: bin/backup.sh" in script
+    assert not (project / "scripts/backup.sh").exists()
+    assert sorted(set(conflicted(project))) == ["bin/backup.sh"]
+
+
 def rename_question(template: TemplateRepo, old: str, new: str) -> None:
     """Rename a question everywhere it is used: copier.yml, file contents, file names."""
     for path in sorted(template.path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
@@ -435,16 +472,40 @@ def rename_question(template: TemplateRepo, old: str, new: str) -> None:
             path.rename(path.with_name(path.name.replace(old, new)))
 
 
-def test_a_project_from_the_oldest_supported_release_updates_cleanly(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateRepo, str]:
+    """The template's release history plus this tree as the newest release."""
+    return TemplateRepo.from_history(tmp_path_factory.mktemp("history") / "template")
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {
+            "database": "mysql",
+            "auth": "session",
+            "use_redis": True,
+            "python_version": "3.13",
+            "license": "Apache-2.0",
+            "ci_provider": "gitlab",
+        },
+        {"database": "postgresql", "auth": "none", "ci_provider": "none", "license": "Proprietary"},
+    ],
+    ids=["defaults", "mysql-session-redis", "postgresql-none"],
+)
+def test_a_project_from_the_oldest_supported_release_updates_cleanly(
+    history: tuple[TemplateRepo, str], tmp_path: Path, answers: dict[str, Any]
+) -> None:
     """Rendered by the oldest release we support, updated to this tree: no conflict, and
-    the very files a fresh render of this tree gives."""
-    template, newest = TemplateRepo.from_history(tmp_path / "template")
-    project = render_at(template.path, OLDEST_SUPPORTED, tmp_path / "service")
+    the very files a fresh render of this tree gives for the same answers."""
+    template, newest = history
+    project = render_at(template.path, OLDEST_SUPPORTED, tmp_path / "service", **answers)
     assert answers_of(project)["_commit"] == OLDEST_SUPPORTED
 
     update_ok(project)
 
-    fresh = render_at(template.path, newest, tmp_path / "fresh")
+    fresh = render_at(template.path, newest, tmp_path / "fresh", **answers)
     assert list(conflicted(project)) == []
     actual, expected = project_files(project), project_files(fresh)
     assert sorted(actual) == sorted(expected)
@@ -464,28 +525,27 @@ def copier_release(version: str, *args: str) -> subprocess.CompletedProcess[str]
 
 
 def test_min_copier_version_is_the_oldest_copier_that_works(tmp_path: Path) -> None:
-    """That Copier renders and makes the first commit; the minor release before it is
-    refused with Copier's message, before anything is written."""
+    """That Copier renders and makes the first commit. The minor release before it,
+    allowed in, renders without the first commit (so `copier update` could not run)."""
     minimum = Version(CONFIG["_min_copier_version"])
     template = TemplateRepo.from_working_tree(tmp_path / "template")
     project = tmp_path / "service"
+    copy = ["copy", "--trust", "--defaults", str(template.path)]
 
-    result = copier_release(
-        str(minimum), "copy", "--trust", "--defaults", str(template.path), str(project)
-    )
+    result = copier_release(str(minimum), *copy, str(project))
     assert result.returncode == 0, result.stderr
     assert git(project, "log", "--format=%s") == "Initial commit from copier-backend\n"
     assert git(project, "status", "--porcelain") == ""
     assert answers_of(project)["_commit"] == OLD
 
     older = f"{minimum.major}.{minimum.minor - 1}.0"
-    refused = tmp_path / "refused"
-    result = copier_release(
-        older, "copy", "--trust", "--defaults", str(template.path), str(refused)
+    template.replace(
+        "copier.yml", f'_min_copier_version: "{minimum}"', f'_min_copier_version: "{older}"'
     )
-    assert result.returncode != 0
-    assert f"requires Copier version >= {minimum}" in result.stderr
-    assert not refused.exists()
+    template.release("v1.0.1", "Claim an older Copier")
+    result = copier_release(older, *copy, str(tmp_path / "older"))
+    assert result.returncode == 0, result.stderr
+    assert git(tmp_path / "older", "rev-parse", "--is-inside-work-tree", check=False) != "true\n"
 
 
 def test_a_trusted_template_updates_with_no_flag_but_defaults(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .api import ApiClient, expect_error, expect_success, validation_fields
+import httpx
+
+from .api import ApiClient, describe, expect_error, expect_success, validation_fields
 
 
 def test_liveness_answers_ok_in_the_success_envelope(anonymous: ApiClient) -> None:
@@ -27,8 +29,18 @@ def test_unknown_route_is_not_found(anonymous: ApiClient) -> None:
 
 
 def test_wrong_method_is_method_not_allowed(actor: ApiClient) -> None:
-    """DELETE on the items collection gives METHOD_NOT_ALLOWED."""
-    expect_error(actor.delete("/api/v1/items"), "METHOD_NOT_ALLOWED")
+    """DELETE on the items collection gives METHOD_NOT_ALLOWED, and `Allow` names the
+    methods the path does serve (every one of them, however the routes are split)."""
+    response = actor.delete("/api/v1/items")
+    expect_error(response, "METHOD_NOT_ALLOWED")
+    assert allowed(response) == {"GET", "POST"}
+    assert allowed(actor.post("/api/v1/items/1")) == {"GET", "PUT", "PATCH", "DELETE"}
+
+
+def allowed(response: httpx.Response) -> set[str]:
+    """The methods a 405's `Allow` header names."""
+    assert response.status_code == 405, describe(response)
+    return {method.strip() for method in response.headers["Allow"].split(",")}
 
 
 def test_wrong_method_on_health_is_method_not_allowed(anonymous: ApiClient) -> None:

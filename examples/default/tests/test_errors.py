@@ -27,6 +27,13 @@ async def test_wrong_method_is_a_405_envelope(client: AsyncClient) -> None:
     response = await client.put("/health/live")
     assert response.status_code == 405
     _assert_error(response.json(), ErrorCode.METHOD_NOT_ALLOWED)
+    assert response.headers["Allow"] == "GET"
+
+
+async def test_405_allows_every_method_of_the_path(client: AsyncClient) -> None:
+    # GET and POST on /items are two routes; Allow must name both.
+    response = await client.put("/api/v1/items")
+    assert response.headers["Allow"] == "GET, POST"
 
 
 async def test_malformed_json_is_a_400(client: AsyncClient) -> None:

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import CODE_FOR_STATUS, AppError, ErrorCode
@@ -17,6 +18,7 @@ from app.utils.responses import error_response
 logger = structlog.get_logger(__name__)
 
 _LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def _field_name(location: Sequence[int | str]) -> str:
@@ -37,11 +39,26 @@ async def _app_error(_request: Request, exc: AppError) -> Response:
     return error_response(exc.status_code, exc.code, exc.message, details=exc.details)
 
 
-async def _http_error(_request: Request, exc: HTTPException) -> Response:
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at the requested path."""
+
+    def served(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+    return ", ".join(filter(served, HTTP_METHODS))
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
     fallback = ErrorCode.INTERNAL_ERROR if exc.status_code >= 500 else ErrorCode.BAD_REQUEST  # noqa: PLR2004
     code = CODE_FOR_STATUS.get(exc.status_code, fallback)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    headers = exc.headers
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        # Starlette names only the first route matching the path; a path served by
+        # several routes (GET, PATCH, DELETE) must list them all.
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
+    return error_response(exc.status_code, code, message, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: RequestValidationError) -> Response:

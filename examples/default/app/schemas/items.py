@@ -1,10 +1,14 @@
 """Item shapes: what clients send and what they get back."""
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from app.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+
+ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
 
 
 class ItemCreate(BaseModel):
@@ -12,7 +16,7 @@ class ItemCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
+    name: ItemName
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
 
@@ -25,7 +29,8 @@ class ItemUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
+    # Optional but never null: None is only the "not sent" default, hidden from the schema.
+    name: ItemName | SkipJsonSchema[None] = None
     description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
 
     @field_validator("name")
