@@ -211,6 +211,8 @@ def start_service(project: BuiltProject, label: str, **overrides: str) -> Iterat
             max_body_bytes=1_048_576,
             server=server,
         )
+        # Whatever the tests sent, no request may have crashed into a stack trace.
+        assert "Traceback" not in server.log(), harness.tail(server.log(), 80)
         assert server.stop(), f"`make start` left processes behind in {project.project_dir}"
 
 

@@ -1,14 +1,23 @@
 """Item shapes: what clients send and what they get back."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from app.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
-ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
+# Not every database can store NUL in text: refused on all of them, and the schema says so.
+NO_NUL = r"^[^\x00]*$"
+ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NO_NUL)]
+ItemDescription = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH, pattern=NO_NUL)]
+
+
+def _not_nullable(schema: dict[str, Any]) -> None:
+    """Document an optional field as its non-null type alone."""
+    branches = schema.pop("anyOf")
+    schema.update(next(branch for branch in branches if branch.get("type") != "null"))
+    schema.pop("default", None)
 
 
 class ItemCreate(BaseModel):
@@ -17,7 +26,7 @@ class ItemCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: ItemName
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    description: ItemDescription | None = None
 
 
 class ItemReplace(ItemCreate):
@@ -29,9 +38,9 @@ class ItemUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # Optional but never null: None is only the "not sent" default, hidden from the schema.
-    name: ItemName | SkipJsonSchema[None] = None
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    # May be left out, never null: None stands for "not sent" and stays out of the schema.
+    name: ItemName | None = Field(default=None, json_schema_extra=_not_nullable)
+    description: ItemDescription | None = None
 
     @field_validator("name")
     @classmethod

@@ -12,7 +12,6 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 
 
-
 def _email(value: str) -> str:
     """A well-formed address, lower-cased: stored and looked up ignoring case.
 
