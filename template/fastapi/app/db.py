@@ -1,5 +1,7 @@
 """The async engine and the session factory, built once per application."""
 
+from contextvars import ContextVar
+
 from sqlalchemy import Connection, event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -11,6 +13,11 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.config import Settings
+
+# Set per request by the session dependency. On SQLite, a request that may write takes
+# the write lock at BEGIN: upgrading a read transaction later fails at once (database
+# is locked) when another request wrote meanwhile, where waiting for the lock works.
+writes_expected: ContextVar[bool] = ContextVar("writes_expected", default=False)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -39,7 +46,7 @@ def _configure_sqlite(connection: DBAPIConnection, _record: ConnectionPoolEntry)
 
 
 def _begin_sqlite(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes_expected.get() else "BEGIN")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,6 +1,7 @@
 """The dependency vocabulary of the routes, as `Annotated` aliases."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -8,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.db import writes_expected
 from app.errors import ForbiddenError, UnauthorizedError
 from app.models.user import Role
 from app.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -16,18 +18,21 @@ from app.services.tokens import decode_access_token
 from app.services.users import get_active_user
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:  # async: no threadpool hop
     settings: Settings = request.app.state.settings
     return settings
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:
     # One transaction per request, committed before the response is sent.
+    writes_expected.set(request.method not in READ_ONLY_METHODS)
     async with request.app.state.sessionmaker() as session:
         yield session
         await session.commit()
 
 
+# GET and HEAD only read: on SQLite they need no write lock.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
@@ -57,20 +62,23 @@ CurrentUser = Annotated[Principal, Depends(_current_user)]
 AdminUser = Annotated[Principal, Depends(_admin_user)]
 
 
+@dataclass(frozen=True, slots=True)
 class Pagination:
     """`?page=&page_size=`; sizes above the cap are clamped, not refused."""
 
-    def __init__(
-        self,
-        page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number.")] = 1,
-        page_size: Annotated[
-            int, Query(ge=1, description=f"Items per page, capped at {MAX_PAGE_SIZE}.")
-        ] = DEFAULT_PAGE_SIZE,
-    ) -> None:
-        self.page = page
-        self.page_size = min(page_size, MAX_PAGE_SIZE)
+    page: int
+    page_size: int
 
 
-PaginationDep = Annotated[Pagination, Depends()]
+async def _pagination(  # async: FastAPI runs a sync dependency in its threadpool
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="1-based page number.")] = 1,
+    page_size: Annotated[
+        int, Query(ge=1, description=f"Items per page, capped at {MAX_PAGE_SIZE}.")
+    ] = DEFAULT_PAGE_SIZE,
+) -> Pagination:
+    return Pagination(page=page, page_size=min(page_size, MAX_PAGE_SIZE))
+
+
+PaginationDep = Annotated[Pagination, Depends(_pagination)]
 # Ids are positive 32-bit integers on every database.
 ResourceId = Annotated[int, Path(ge=1, le=2_147_483_647)]
