@@ -1,13 +1,10 @@
 """The floor for /health/live: a bare FastAPI hello-world, no middleware.
 
-Served exactly as the rendered service's `python -m app` serves itself (same uvicorn
-options, one worker), from the rendered project's venv, on HOST:PORT from the environment.
+Served by floor_server.serve, as the rendered service serves itself.
 """
 
-import os
-
-import uvicorn
 from fastapi import FastAPI
+from floor_server import serve
 
 app = FastAPI()
 
@@ -18,14 +15,4 @@ async def live() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host=os.environ["HOST"],
-        port=int(os.environ["PORT"]),
-        workers=1,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-    )
+    serve(app)

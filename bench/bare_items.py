@@ -13,8 +13,8 @@ from typing import Annotated, Any
 
 import asyncpg
 import jwt
-import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request
+from floor_server import serve
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -60,14 +60,4 @@ async def list_items(
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host=os.environ["HOST"],
-        port=int(os.environ["PORT"]),
-        workers=1,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
-    )
+    serve(app)

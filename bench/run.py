@@ -248,6 +248,21 @@ def versus(ours: Load, floor: Load) -> str:
     )
 
 
+def ratio_row(
+    metric: str, label: str, ours: Load, floor: Load, at_least: float, samples: dict[str, Any]
+) -> Row:
+    """A throughput ratio to its floor, both sides' figures in the text."""
+    return Row(
+        metric,
+        f"{label}: {versus(ours, floor)}",
+        ours.requests_per_s / floor.requests_per_s,
+        "x",
+        Target(">=", at_least, "x"),
+        f"{percent(ours.noise)} / {percent(floor.noise)}",
+        samples,
+    )
+
+
 def bench_health(run: Run, project: Project) -> None:
     settings = common.service_settings(
         f"sqlite:///{project.path}/bench.db", common.harness.secret_key()
@@ -264,13 +279,12 @@ def bench_health(run: Run, project: Project) -> None:
     ours, floor = Load.of(ours_runs), Load.of(floor_runs)
     run.hello_rps = floor.requests_per_s
     run.rows.append(
-        Row(
+        ratio_row(
             "health",
-            f"/health/live vs bare FastAPI: {versus(ours, floor)}",
-            ours.requests_per_s / floor.requests_per_s,
-            "x",
-            Target(">=", 0.85, "x"),
-            f"{percent(ours.noise)} / {percent(floor.noise)}",
+            "/health/live vs bare FastAPI",
+            ours,
+            floor,
+            0.85,
             {"service": ours.samples, "bare_hello": floor.samples},
         )
     )
@@ -307,13 +321,12 @@ def bench_items(run: Run) -> None:
                 ours_runs, floor_runs = compare(run, ITEMS_PATH, service, bare, headers=auth)
     ours, floor = Load.of(ours_runs), Load.of(floor_runs)
     run.rows.append(
-        Row(
+        ratio_row(
             "items vs raw driver",
-            f"GET /api/v1/items vs FastAPI + asyncpg: {versus(ours, floor)}",
-            ours.requests_per_s / floor.requests_per_s,
-            "x",
-            Target(">=", 0.5, "x"),
-            f"{percent(ours.noise)} / {percent(floor.noise)}",
+            "GET /api/v1/items vs FastAPI + asyncpg",
+            ours,
+            floor,
+            0.5,
             {"service": ours.samples, "bare_items": floor.samples},
         )
     )

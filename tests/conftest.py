@@ -128,6 +128,19 @@ class BuiltProject:
         """A clean environment for this project's make targets."""
         return harness.clean_env(self.project_dir, **settings)
 
+    def backing_services(
+        self, stack: contextlib.ExitStack, label: str, *, redis: bool = False
+    ) -> dict[str, str]:
+        """A fresh database of the combination's kind, a Redis database when it uses Redis
+        (or `redis`), both held by `stack`, and a new SECRET_KEY: as settings."""
+        db = stack.enter_context(
+            harness.fresh_database(self.database, f"{label}-{self.id}", self.project_dir)
+        )
+        settings = {"SECRET_KEY": harness.secret_key(), "DATABASE_URL": db.url}
+        if redis or self.combo["use_redis"]:
+            settings["REDIS_URL"] = stack.enter_context(harness.redis_database())
+        return settings
+
 
 @dataclass(frozen=True)
 class Service:
@@ -176,20 +189,14 @@ def start_service(project: BuiltProject, label: str, **overrides: str) -> Iterat
     """The combination's server on a fresh migrated database of its own, with an admin
     user; `overrides` change its settings (environment variables)."""
     with contextlib.ExitStack() as stack:
-        db = stack.enter_context(
-            harness.fresh_database(project.database, f"{label}-{project.id}", project.project_dir)
-        )
         settings = {
             "ENVIRONMENT": "development",
-            "SECRET_KEY": harness.secret_key(),
-            "DATABASE_URL": db.url,
+            **project.backing_services(stack, label),
             "CORS_ORIGINS": ALLOWED_ORIGIN,
             "RATE_LIMIT_ENABLED": "true",
             "LOG_LEVEL": "info",
             **overrides,
         }
-        if project.combo["use_redis"]:
-            settings["REDIS_URL"] = stack.enter_context(harness.redis_database())
         env = project.env(**settings)
         harness.make_ok(project.project_dir, "migrate", env)
         admin_email = f"admin-{secrets.token_hex(4)}@example.com"

@@ -57,16 +57,7 @@ def test_the_projects_own_tests_pass_on_its_database(built_project: BuiltProject
     """`make test` passes on a fresh database of the chosen kind (and Redis), as its CI runs it."""
     project = built_project
     with contextlib.ExitStack() as stack:
-        db = stack.enter_context(
-            harness.fresh_database(project.database, f"own-{project.id}", project.project_dir)
-        )
-        settings = {
-            "ENVIRONMENT": "test",
-            "SECRET_KEY": harness.secret_key(),
-            "DATABASE_URL": db.url,
-        }
-        if project.combo["use_redis"]:
-            settings["REDIS_URL"] = stack.enter_context(harness.redis_database())
+        settings = {"ENVIRONMENT": "test", **project.backing_services(stack, "own")}
         output = harness.make_ok(project.project_dir, "test", project.env(**settings))
     assert re.search(r"\b\d+ passed\b", output), f"no passing tests reported:\n{output[-3000:]}"
 
@@ -147,14 +138,9 @@ def test_instances_sharing_redis_share_rate_limits(built_project: BuiltProject) 
     project = built_project
     limit = 10
     with contextlib.ExitStack() as stack:
-        db = stack.enter_context(
-            harness.fresh_database(project.database, f"redis-{project.id}", project.project_dir)
-        )
         settings = {
             "ENVIRONMENT": "development",
-            "SECRET_KEY": harness.secret_key(),
-            "DATABASE_URL": db.url,
-            "REDIS_URL": stack.enter_context(harness.redis_database()),
+            **project.backing_services(stack, "redis", redis=True),
             "RATE_LIMIT_ENABLED": "true",
         }
         limited = "RATE_LIMIT_AUTH" if project.auth != "none" else "RATE_LIMIT_DEFAULT"
