@@ -5,6 +5,11 @@
 running while the contract suite (tests/contract/) talks to it over HTTP.
 Both are parametrized by combination id, so pytest runs each combination's
 items together, and `pytest -n 2` sends each combination to one worker.
+
+Which combinations: `--matrix=covering` (the default) runs the deep, contract,
+fuzz and update tiers on matrix.COVERING, where every pair of values of any two
+axes meets and every framework's default combination is in; `--matrix=full`
+(`make test-full`, before a release) runs them on every combination.
 """
 
 from __future__ import annotations
@@ -19,22 +24,30 @@ from typing import Any
 
 import harness
 import pytest
-from matrix import CONFIG, MATRIX, combo_id
+from matrix import MATRIX, SELECTIONS, combo_id, default_combinations
 
 COMBOS: dict[str, dict[str, Any]] = {combo_id(combo): combo for combo in MATRIX}
 ALLOWED_ORIGIN = "https://app.example.com"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--matrix",
+        choices=sorted(SELECTIONS),
+        default="covering",
+        help="combinations for the deep, contract, fuzz and update tiers: covering (every "
+        "pair of answers, each framework's defaults; the default) or full (every one)",
+    )
+
+
+def selected_combos(config: pytest.Config) -> list[dict[str, Any]]:
+    """The combinations `--matrix` selects for the tiers that build or update a service."""
+    return SELECTIONS[config.getoption("matrix")]
+
+
 def default_combo_ids() -> list[str]:
     """Per framework, the combination that copier.yml's default answers give."""
-    defaults = {axis: CONFIG[axis].get("default") for axis in ("database", "auth", "use_redis")}
-    chosen: dict[str, str] = {}
-    for cid, combo in COMBOS.items():
-        if all(combo[axis] == value for axis, value in defaults.items()):
-            chosen.setdefault(combo["framework"], cid)
-    for cid, combo in COMBOS.items():  # a framework whose defaults are Jinja: its first
-        chosen.setdefault(combo["framework"], cid)
-    return list(chosen.values())
+    return [combo_id(combo) for combo in default_combinations()]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,16 +63,32 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Give every test that needs a built project its combinations."""
     if "built_project" not in metafunc.fixturenames:
         return
-    ids = list(COMBOS)
+    ids = [combo_id(combo) for combo in selected_combos(metafunc.config)]
     if metafunc.definition.get_closest_marker("default_combo"):
         ids = default_combo_ids()
     only = metafunc.definition.get_closest_marker("combos")
     if only is not None:
         ids = [cid for cid in ids if all(COMBOS[cid][k] == v for k, v in only.kwargs.items())]
+        left_out = frameworks_with(only.kwargs, MATRIX) - frameworks_with(
+            only.kwargs, [COMBOS[cid] for cid in ids]
+        )
+        if left_out:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: no selected combination of {sorted(left_out)} "
+                f"has {only.kwargs}; mark it with fewer answers (every pair of answers "
+                "is in the covering set, three are not)"
+            )
     modes = metafunc.definition.get_closest_marker("auth_modes")
     if modes is not None:
         ids = [cid for cid in ids if COMBOS[cid]["auth"] in modes.args]
     metafunc.parametrize("built_project", ids, indirect=True, ids=ids, scope="session")
+
+
+def frameworks_with(answers: dict[str, Any], combos: list[dict[str, Any]]) -> set[str]:
+    """The frameworks of the combinations that have these answers."""
+    return {
+        combo["framework"] for combo in combos if all(combo[k] == v for k, v in answers.items())
+    }
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -23,10 +23,12 @@ def _include(loader: _Loader, node: yaml.Node) -> dict[str, Any]:
 _Loader.add_constructor("!include", _include)
 
 
-def load_copier_config() -> dict[str, Any]:
-    """copier.yml merged with its includes, as Copier sees it."""
+def load_copier_config(text: str | None = None) -> dict[str, Any]:
+    """copier.yml (or `text`, a copier.yml of another release) merged with its includes,
+    as Copier sees it."""
+    text = (TEMPLATE_ROOT / "copier.yml").read_text() if text is None else text
     merged: dict[str, Any] = {}
-    for document in yaml.load_all((TEMPLATE_ROOT / "copier.yml").read_text(), Loader=_Loader):
+    for document in yaml.load_all(text, Loader=_Loader):
         merged.update(document or {})
     return merged
 
@@ -46,20 +48,119 @@ ERROR_CODES: dict[str, int] = CONFIG["error_codes"]["default"]
 # change files that the fast tier checks on their own.
 AXES = ("framework", "database", "auth", "use_redis")
 
+Combo = dict[str, Any]
 
-def combinations() -> list[dict[str, Any]]:
+
+def axis_values(config: dict[str, Any] | None = None) -> dict[str, list[Any]]:
+    """Each axis and its values, in copier.yml's order (a bool question: False, True)."""
+    config = CONFIG if config is None else config
+    values = {}
+    for axis in AXES:
+        question = config[axis]
+        if question.get("type") == "bool":
+            values[axis] = [False, True]
+        else:
+            raw = question["choices"]
+            values[axis] = list(raw.values()) if isinstance(raw, dict) else list(raw)
+    return values
+
+
+def combinations(values: dict[str, list[Any]] | None = None) -> list[Combo]:
     """Every combination of the answers that shape a rendered service."""
-    values = [choices(a) if a != "use_redis" else [False, True] for a in AXES]
-    return [dict(zip(AXES, combo, strict=True)) for combo in itertools.product(*values)]
+    values = axis_values() if values is None else values
+    return [dict(zip(values, combo, strict=True)) for combo in itertools.product(*values.values())]
 
 
-def combo_id(combo: dict[str, Any]) -> str:
+def combo_id(combo: Combo) -> str:
     """A short, readable test id: fastapi-postgresql-jwt-redis."""
     parts = [combo["framework"], combo["database"], combo["auth"]]
     return "-".join([*parts, "redis" if combo["use_redis"] else "memory"])
 
 
+def _default_answer(question: dict[str, Any], values: list[Any], context: Combo) -> Any:
+    """A question's default for the answers given so far, as Copier would compute it.
+
+    A Jinja default is rendered with those answers; one that does not resolve to a
+    value of the axis (it needs a computed value, say) falls back to the first value.
+    """
+    default = question.get("default")
+    if isinstance(default, str) and "{" in default:
+        import jinja2
+
+        try:
+            default = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(default)
+            default = default.render(**context).strip()
+        except jinja2.TemplateError:
+            return values[0]
+    if isinstance(values[0], bool) and isinstance(default, str):
+        default = default.lower() in {"true", "yes", "1"}
+    return default if default in values else values[0]
+
+
+def default_combinations(
+    values: dict[str, list[Any]] | None = None, config: dict[str, Any] | None = None
+) -> list[Combo]:
+    """Per framework, the combination copier.yml's default answers give."""
+    values = axis_values() if values is None else values
+    config = CONFIG if config is None else config
+    defaults = []
+    for framework in values["framework"]:
+        combo: Combo = {"framework": framework}
+        for axis in AXES[1:]:
+            combo[axis] = _default_answer(config[axis], values[axis], combo)
+        defaults.append(combo)
+    return defaults
+
+
+def _pairs(combo: Combo) -> set[tuple[tuple[str, Any], tuple[str, Any]]]:
+    """The pairs of (axis, value) a combination covers."""
+    return {((a, combo[a]), (b, combo[b])) for a, b in itertools.combinations(combo, 2)}
+
+
+def covering_set(values: dict[str, list[Any]], seeds: list[Combo]) -> list[Combo]:
+    """A pairwise covering array: every pair of values of any two axes is in a combination.
+
+    Greedy and deterministic. It starts from `seeds`; while a pair is uncovered it
+    adds the combination that scores best: the most uncovered pairs, then the values
+    least used by the combinations chosen so far, then the first in
+    `combinations(values)` order. Last, it drops each added combination (newest
+    first) whose pairs the others cover.
+    """
+    candidates = combinations(values)
+    unknown = [seed for seed in seeds if seed not in candidates]
+    if unknown:
+        raise ValueError(f"not combinations of {list(values)}: {unknown}")
+    every_pair = set().union(*(_pairs(combo) for combo in candidates))
+    chosen = list(seeds)
+    uncovered = every_pair.difference(*(_pairs(combo) for combo in chosen))
+
+    def score(combo: Combo) -> tuple[int, int]:
+        used = sum(row[axis] == value for row in chosen for axis, value in combo.items())
+        return len(_pairs(combo) & uncovered), -used
+
+    while uncovered:
+        chosen.append(max(candidates, key=score))  # max keeps the first of equal scores
+        uncovered -= _pairs(chosen[-1])
+    for index in reversed(range(len(seeds), len(chosen))):
+        others = chosen[:index] + chosen[index + 1 :]
+        if not every_pair.difference(*(_pairs(combo) for combo in others)):
+            del chosen[index]
+    return chosen
+
+
+def covering_combinations(
+    values: dict[str, list[Any]] | None = None, config: dict[str, Any] | None = None
+) -> list[Combo]:
+    """The deep tiers' default selection: every framework's default combination, then
+    the combinations that cover every remaining pair."""
+    values = axis_values() if values is None else values
+    return covering_set(values, default_combinations(values, config))
+
+
 MATRIX = combinations()
+COVERING = covering_combinations()
+# `pytest --matrix=...`: which combinations the deep, contract, fuzz and update tiers run.
+SELECTIONS: dict[str, list[Combo]] = {"covering": COVERING, "full": MATRIX}
 
 
 def render(dst: Path, answers: dict[str, Any] | None = None, **options: Any) -> Path:

@@ -1,6 +1,6 @@
 """The deep tier: each combination rendered, installed, migrated, linted, tested and run.
 
-Per combination (see conftest.py) the render and `make install` happen once;
+Each selected combination (`--matrix`, see conftest.py): the render and `make install` happen once;
 each test here owns a fresh database. The running-service checks are the
 contract suite in tests/contract/, which runs against the same render.
 """
@@ -116,7 +116,7 @@ def test_production_with_a_strong_key_serves_with_hsts(built_project: BuiltProje
     assert int(max_age.group(1)) >= 86400 * 180, f"HSTS max-age too short: {hsts!r}"
 
 
-@pytest.mark.combos(auth="jwt", use_redis=False)
+@pytest.mark.combos(use_redis=False)
 def test_readiness_is_503_while_the_database_is_unreachable(built_project: BuiltProject) -> None:
     """With no database to reach, /health/live stays 200 and /health/ready is 503."""
     project = built_project
@@ -128,7 +128,7 @@ def test_readiness_is_503_while_the_database_is_unreachable(built_project: Built
     expect_error(response, "SERVICE_UNAVAILABLE")
 
 
-@pytest.mark.combos(use_redis=True, database="sqlite")
+@pytest.mark.combos(use_redis=True)
 def test_instances_sharing_redis_share_rate_limits(built_project: BuiltProject) -> None:
     """Two instances on one REDIS_URL count a client's requests together.
 

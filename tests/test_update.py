@@ -22,7 +22,15 @@ from typing import Any
 
 import harness
 import pytest
-from matrix import CONFIG
+from matrix import (
+    CONFIG,
+    SELECTIONS,
+    TEMPLATE_ROOT,
+    axis_values,
+    combo_id,
+    default_combinations,
+    load_copier_config,
+)
 from packaging.version import Version
 from template_repo import (
     NEW,
@@ -37,6 +45,7 @@ from template_repo import (
     data_args,
     git,
     project_files,
+    releases,
     render_at,
     replace_in,
     update,
@@ -333,9 +342,22 @@ def test_with_conflict_rej_the_teams_hunk_is_kept_in_a_rej_file(
     }
 
 
+# The default answers, then each other value of every axis but the framework (a
+# service does not change framework on update).
+DEFAULT_FRAMEWORK = CONFIG["framework"]["default"]
+DEFAULT_COMBO = next(c for c in default_combinations() if c["framework"] == DEFAULT_FRAMEWORK)
+ANSWER_CHANGES = [
+    {axis: value}
+    for axis, values in axis_values().items()
+    if axis != "framework"
+    for value in values
+    if value != DEFAULT_COMBO[axis]
+]
+
+
 @pytest.mark.parametrize(
     "change",
-    [{"use_redis": True}, {"database": "postgresql"}, {"auth": "session"}, {"auth": "none"}],
+    ANSWER_CHANGES,
     ids=lambda change: ",".join(f"{key}={value}" for key, value in change.items()),
 )
 def test_changing_an_answer_gives_a_fresh_render_plus_the_teams_edits(
@@ -478,27 +500,45 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[TemplateRepo, str
     return TemplateRepo.from_history(tmp_path_factory.mktemp("history") / "template")
 
 
-@pytest.mark.parametrize(
-    "answers",
-    [
-        {},
-        {
-            "database": "mysql",
-            "auth": "session",
-            "use_redis": True,
-            "python_version": "3.13",
-            "license": "Apache-2.0",
-            "ci_provider": "gitlab",
-        },
-        {"database": "postgresql", "auth": "none", "ci_provider": "none", "license": "Proprietary"},
-    ],
-    ids=["defaults", "mysql-session-redis", "postgresql-none"],
-)
+# The answers beside the matrix's, walked over the cases in turn.
+OTHER_ANSWERS: list[dict[str, Any]] = [
+    {},
+    {"python_version": "3.13", "license": "Apache-2.0", "ci_provider": "gitlab"},
+    {"ci_provider": "none", "license": "Proprietary"},
+]
+
+
+def oldest_release_combos(config: pytest.Config) -> list[dict[str, Any]]:
+    """The `--matrix` selection, less the answers the oldest supported release lacked
+    (a framework or a database added since)."""
+    commit = releases()[Version(OLDEST_SUPPORTED)]
+    then = axis_values(load_copier_config(git(TEMPLATE_ROOT, "show", f"{commit}:copier.yml")))
+    return [
+        combo
+        for combo in SELECTIONS[config.getoption("matrix")]
+        if all(value in then[axis] for axis, value in combo.items())
+    ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "oldest_release_answers" not in metafunc.fixturenames:
+        return
+    combos = oldest_release_combos(metafunc.config)
+    assert combos, f"no selected combination can be rendered by {OLDEST_SUPPORTED}"
+    answers = [{**combo, **OTHER_ANSWERS[i % len(OTHER_ANSWERS)]} for i, combo in enumerate(combos)]
+    # Not the bare combination id: conftest.py's scheduler would tie the case to that
+    # combination's deep-tier worker.
+    ids = [f"{OLDEST_SUPPORTED}-{combo_id(combo)}" for combo in combos]
+    metafunc.parametrize("oldest_release_answers", answers, ids=ids)
+
+
 def test_a_project_from_the_oldest_supported_release_updates_cleanly(
-    history: tuple[TemplateRepo, str], tmp_path: Path, answers: dict[str, Any]
+    history: tuple[TemplateRepo, str], tmp_path: Path, oldest_release_answers: dict[str, Any]
 ) -> None:
     """Rendered by the oldest release we support, updated to this tree: no conflict, and
-    the very files a fresh render of this tree gives for the same answers."""
+    the very files a fresh render of this tree gives for the same answers (each selected
+    combination that release offered, see `--matrix`)."""
+    answers = oldest_release_answers
     template, newest = history
     project = render_at(template.path, OLDEST_SUPPORTED, tmp_path / "service", **answers)
     assert answers_of(project)["_commit"] == OLDEST_SUPPORTED
