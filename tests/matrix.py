@@ -121,10 +121,10 @@ def covering_set(values: dict[str, list[Any]], seeds: list[Combo]) -> list[Combo
     """A pairwise covering array: every pair of values of any two axes is in a combination.
 
     Greedy and deterministic. It starts from `seeds`; while a pair is uncovered it
-    adds the combination that scores best: the most uncovered pairs, then the values
-    least used by the combinations chosen so far, then the first in
-    `combinations(values)` order. Last, it drops each added combination (newest
-    first) whose pairs the others cover.
+    adds the combination that scores best: the most uncovered pairs, then the fewest
+    pairs already covered (counted over the combinations chosen so far), then the
+    first in `combinations(values)` order. Last, it drops each added combination
+    (newest first) whose pairs the others cover.
     """
     candidates = combinations(values)
     unknown = [seed for seed in seeds if seed not in candidates]
@@ -135,8 +135,8 @@ def covering_set(values: dict[str, list[Any]], seeds: list[Combo]) -> list[Combo
     uncovered = every_pair.difference(*(_pairs(combo) for combo in chosen))
 
     def score(combo: Combo) -> tuple[int, int]:
-        used = sum(row[axis] == value for row in chosen for axis, value in combo.items())
-        return len(_pairs(combo) & uncovered), -used
+        pairs = _pairs(combo)
+        return len(pairs & uncovered), -sum(len(pairs & _pairs(row)) for row in chosen)
 
     while uncovered:
         chosen.append(max(candidates, key=score))  # max keeps the first of equal scores
