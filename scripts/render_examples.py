@@ -1,6 +1,7 @@
-"""Regenerate examples/: committed renders of the template, one folder per example.
+"""Regenerate examples/: each framework's default render, in examples/<framework>/.
 
-    uv run python scripts/render_examples.py
+    uv run python scripts/render_examples.py            # every framework
+    uv run python scripts/render_examples.py fastapi    # only these
 
 tests/test_examples.py re-renders each example and fails when its folder has
 drifted from the template; run this script, review the diff and commit it.
@@ -17,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from matrix import TEMPLATE_ROOT, render  # noqa: E402
+from matrix import TEMPLATE_ROOT, choices, render  # noqa: E402
 
 EXAMPLES_DIR = TEMPLATE_ROOT / "examples"
 
-# Example name -> answers given on top of copier.yml's defaults.
-EXAMPLES: dict[str, dict[str, Any]] = {"default": {}}
+# Example name -> answers given on top of copier.yml's defaults: one per framework.
+EXAMPLES: dict[str, dict[str, Any]] = {
+    framework: {"framework": framework} for framework in choices("framework")
+}
 
 ANSWERS_FILE = ".copier-answers.yml"
 # Lines that change with the template's commit or checkout path, not its content.
@@ -105,8 +108,13 @@ def write_example(name: str, answers: dict[str, Any]) -> Path:
 
 
 def main() -> int:
-    for name, answers in EXAMPLES.items():
-        target = write_example(name, answers)
+    names = sys.argv[1:] or list(EXAMPLES)
+    unknown = sorted(set(names) - EXAMPLES.keys())
+    if unknown:
+        print(f"no such example: {', '.join(unknown)} (known: {', '.join(EXAMPLES)})")
+        return 2
+    for name in names:
+        target = write_example(name, EXAMPLES[name])
         print(f"rendered {target.relative_to(TEMPLATE_ROOT)}")
     return 0
 

@@ -1,6 +1,8 @@
-"""examples/ holds committed renders; each must match a fresh render of the template.
+"""examples/<framework>/ holds each framework's default render, committed; each must
+match a fresh render of the template, and every framework copier.yml offers has one.
 
-On failure, run `uv run python scripts/render_examples.py`, review and commit.
+On failure, run `uv run python scripts/render_examples.py` (or name the frameworks:
+`... render_examples.py fastapi`), review the diff and commit it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from matrix import TEMPLATE_ROOT
+from matrix import TEMPLATE_ROOT, choices
 
 
 def _load_script() -> ModuleType:
@@ -25,6 +27,8 @@ def _load_script() -> ModuleType:
 
 
 render_examples = _load_script()
+FRAMEWORKS = choices("framework")
+REGENERATE = "uv run python scripts/render_examples.py"
 
 
 def _diff(name: str, committed: bytes, fresh: bytes) -> str:
@@ -38,11 +42,21 @@ def _diff(name: str, committed: bytes, fresh: bytes) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("name", list(render_examples.EXAMPLES))
+def test_every_framework_has_its_default_render_and_nothing_else() -> None:
+    """One example per framework offered in copier.yml: its default answers."""
+    assert {name: {"framework": name} for name in FRAMEWORKS} == render_examples.EXAMPLES
+    folders = sorted(p.name for p in render_examples.EXAMPLES_DIR.iterdir() if p.is_dir())
+    assert folders == sorted(FRAMEWORKS), (
+        f"examples/ should hold one folder per framework ({', '.join(FRAMEWORKS)}); "
+        f"remove the others and run `{REGENERATE}`"
+    )
+
+
+@pytest.mark.parametrize("name", FRAMEWORKS)
 def test_example_matches_a_fresh_render(name: str, tmp_path: Path) -> None:
     folder = render_examples.EXAMPLES_DIR / name
-    assert folder.is_dir(), f"examples/{name} is missing: run scripts/render_examples.py"
-    fresh = render_examples.render(tmp_path / name, render_examples.EXAMPLES[name])
+    assert folder.is_dir(), f"examples/{name} is missing: run `{REGENERATE} {name}`"
+    fresh = render_examples.render(tmp_path / name, {"framework": name})
     expected = render_examples.snapshot(fresh, render_examples.project_files(fresh))
     committed = render_examples.snapshot(folder, render_examples.example_files(folder))
 
@@ -56,7 +70,7 @@ def test_example_matches_a_fresh_render(name: str, tmp_path: Path) -> None:
             problems.append(f"{file}: executable bit is {old_exec}, a fresh render has {new_exec}")
     assert not problems, (
         f"examples/{name} has drifted from the template; regenerate it with "
-        "`uv run python scripts/render_examples.py`:\n" + "\n".join(problems)
+        f"`{REGENERATE} {name}`, review the diff and commit it:\n" + "\n".join(problems)
     )
 
 
