@@ -1,13 +1,23 @@
-# Benchmarks and the soak test of rendered services (docs/benchmarks.md); the template's
-# own tests run with `uv run pytest -n 2` (README.md). Options: make bench ARGS="--help".
+# The template's own tests (README.md), benchmarks and the soak test of rendered
+# services (docs/benchmarks.md). Options: make test ARGS="-k sqlite", make bench ARGS="--help".
 
+# One package cache per tool, shared by every rendered service's install.
 export UV_CACHE_DIR ?= $(HOME)/.cache/copier-backend/uv
+export npm_config_cache ?= $(HOME)/.cache/copier-backend/npm
 
 .DEFAULT_GOAL := help
 
 .PHONY: help
 help: ## List the tasks
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-7s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: test
+test: ## Every tier; deep, contract, fuzz and update on the covering set (what CI runs)
+	uv run pytest -n 2 --matrix=covering $(ARGS)
+
+.PHONY: test-full
+test-full: ## Every tier on every combination: must pass before a release is tagged
+	uv run pytest -n 2 --matrix=full $(ARGS)
 
 .PHONY: bench
 bench: ## Measure render, HTTP, test-suite and memory costs against floors (needs wrk)

@@ -15,6 +15,7 @@ axes meets and every framework's default combination is in; `--matrix=full`
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import secrets
 from collections.abc import Iterator
@@ -28,6 +29,9 @@ from matrix import MATRIX, SELECTIONS, combo_id, default_combinations
 
 COMBOS: dict[str, dict[str, Any]] = {combo_id(combo): combo for combo in MATRIX}
 ALLOWED_ORIGIN = "https://app.example.com"
+
+# One npm cache for every rendered install of a run (as .ci/run and the Makefile set it).
+os.environ.setdefault("npm_config_cache", str(Path.home() / ".cache/copier-backend/npm"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,6 +14,14 @@ from packaging.version import InvalidVersion, Version
 from template_repo import git, releases
 
 HEADING = re.compile(r"^## (.+?)(?: \((\d{4}-\d{2}-\d{2})\))?$", re.M)
+# Releases after this one record the full-matrix run (`make test-full`) that cleared
+# them, as pytest's summary: "Full matrix: 3225 passed, 40 skipped in 3733.52s (1:02:13)".
+FULL_MATRIX_SINCE = Version("0.2.0")
+FULL_MATRIX_RUN = re.compile(
+    r"^Full matrix: (?:\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?), )*"
+    r"\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?) in \d+(?:\.\d+)?s\b",
+    re.M,
+)
 
 
 def changelog_entries() -> dict[str, str]:
@@ -62,3 +70,41 @@ def test_released_migrations_never_change(version: Version) -> None:
         or git(TEMPLATE_ROOT, "show", f"{commit}:{path}") != (TEMPLATE_ROOT / path).read_text()
     ]
     assert changed == [], "released migrations were edited or removed; add a new one instead"
+
+
+def records_a_passing_full_matrix_run(body: str) -> bool:
+    """The entry gives the counts and time of a full-matrix run with nothing failed."""
+    found = FULL_MATRIX_RUN.search(body)
+    return found is not None and " passed" in found.group(0)
+
+
+@pytest.mark.parametrize(
+    ("line", "recorded"),
+    [
+        ("Full matrix: 3225 passed, 40 skipped in 3733.52s (1:02:13), 2 cores.", True),
+        ("Full matrix: 1614 passed in 912.10s (0:15:12)", True),
+        ("Full matrix: 3200 passed, 25 failed in 3733.52s (1:02:13)", False),
+        ("Full matrix: 3224 passed, 1 error in 3733.52s", False),
+        ("Full matrix: passed on 2 cores", False),
+        ("Full matrix: 40 skipped in 12.00s", False),
+        ("The full matrix passed.", False),
+    ],
+)
+def test_a_full_matrix_run_is_recognised(line: str, recorded: bool) -> None:
+    assert records_a_passing_full_matrix_run(f"### Added\n- x\n\n{line}\n") is recorded
+
+
+def test_every_release_after_0_2_0_records_its_full_matrix_run() -> None:
+    """docs/updating.md, Releasing: `make test-full` passes before the tag, and the entry
+    says so with pytest's counts and time."""
+    missing = [
+        title
+        for title, body in changelog_entries().items()
+        if title != "Unreleased"
+        and Version(title) > FULL_MATRIX_SINCE
+        and not records_a_passing_full_matrix_run(body)
+    ]
+    assert missing == [], (
+        "add the `make test-full` summary to these entries, e.g. "
+        "'Full matrix: 3225 passed, 40 skipped in 3733.52s (1:02:13)'"
+    )
