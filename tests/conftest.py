@@ -25,7 +25,7 @@ from typing import Any
 
 import harness
 import pytest
-from matrix import MATRIX, SELECTIONS, combo_id, default_combinations
+from matrix import MATRIX, SELECTIONS, combo_id, default_combinations, frameworks_with
 
 COMBOS: dict[str, dict[str, Any]] = {combo_id(combo): combo for combo in MATRIX}
 ALLOWED_ORIGIN = "https://app.example.com"
@@ -86,13 +86,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if modes is not None:
         ids = [cid for cid in ids if COMBOS[cid]["auth"] in modes.args]
     metafunc.parametrize("built_project", ids, indirect=True, ids=ids, scope="session")
-
-
-def frameworks_with(answers: dict[str, Any], combos: list[dict[str, Any]]) -> set[str]:
-    """The frameworks of the combinations that have these answers."""
-    return {
-        combo["framework"] for combo in combos if all(combo[k] == v for k, v in answers.items())
-    }
 
 
 @pytest.hookimpl(tryfirst=True)

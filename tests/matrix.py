@@ -157,6 +157,13 @@ def covering_combinations(
     return covering_set(values, default_combinations(values, config))
 
 
+def frameworks_with(answers: Combo, combos: list[Combo]) -> set[str]:
+    """The frameworks of the combinations that have these answers (a `combos` mark's)."""
+    return {
+        combo["framework"] for combo in combos if all(combo[k] == v for k, v in answers.items())
+    }
+
+
 MATRIX = combinations()
 COVERING = covering_combinations()
 # `pytest --matrix=...`: which combinations the deep, contract, fuzz and update tiers run.

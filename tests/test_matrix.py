@@ -27,6 +27,7 @@ from matrix import (
     covering_combinations,
     covering_set,
     default_combinations,
+    frameworks_with,
     load_copier_config,
 )
 
@@ -95,6 +96,23 @@ def test_a_choice_added_to_copier_yml_joins_the_covering_set() -> None:
     assert len(combinations(values)) == 72
     assert lower_bound(values) == 12
     assert len(covering) <= 14, [combo_id(c) for c in covering]
+
+
+def test_a_test_marked_with_one_answer_runs_on_every_framework() -> None:
+    """`combos(use_redis=True)` and the like: every (framework, answer) pair is in, so no
+    framework loses the test. Three answers together (framework and two marked) may not
+    be in; conftest.py then refuses the mark at collection."""
+    config = config_with_frameworks("django", "flask", "express")
+    values = axis_values(config)
+    covering, everything = covering_combinations(values, config), combinations(values)
+    for axis in AXES[1:]:
+        for value in values[axis]:
+            answer = {axis: value}
+            assert frameworks_with(answer, covering) == frameworks_with(answer, everything)
+    marked = [{"database": d, "auth": a} for d in values["database"] for a in values["auth"]]
+    assert any(
+        frameworks_with(answers, covering) != set(values["framework"]) for answers in marked
+    ), "every framework has every database-auth pair: the covering set is not small"
 
 
 @pytest.mark.parametrize(
