@@ -36,9 +36,9 @@ def load_copier_config(text: str | None = None) -> dict[str, Any]:
 CONFIG = load_copier_config()
 
 
-def choices(question: str) -> list[Any]:
-    """The values a question accepts, in the order copier.yml lists them."""
-    raw = CONFIG[question]["choices"]
+def choices(question: str, config: dict[str, Any] | None = None) -> list[Any]:
+    """The values a question accepts, in the order copier.yml (or `config`) lists them."""
+    raw = (CONFIG if config is None else config)[question]["choices"]
     return list(raw.values()) if isinstance(raw, dict) else list(raw)
 
 
@@ -54,15 +54,10 @@ Combo = dict[str, Any]
 def axis_values(config: dict[str, Any] | None = None) -> dict[str, list[Any]]:
     """Each axis and its values, in copier.yml's order (a bool question: False, True)."""
     config = CONFIG if config is None else config
-    values = {}
-    for axis in AXES:
-        question = config[axis]
-        if question.get("type") == "bool":
-            values[axis] = [False, True]
-        else:
-            raw = question["choices"]
-            values[axis] = list(raw.values()) if isinstance(raw, dict) else list(raw)
-    return values
+    return {
+        axis: [False, True] if config[axis].get("type") == "bool" else choices(axis, config)
+        for axis in AXES
+    }
 
 
 def combinations(values: dict[str, list[Any]] | None = None) -> list[Combo]:
@@ -87,9 +82,9 @@ def _default_answer(question: dict[str, Any], values: list[Any], context: Combo)
     if isinstance(default, str) and "{" in default:
         import jinja2
 
+        environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
         try:
-            default = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(default)
-            default = default.render(**context).strip()
+            default = environment.from_string(default).render(**context).strip()
         except jinja2.TemplateError:
             return values[0]
     if isinstance(values[0], bool) and isinstance(default, str):
