@@ -62,17 +62,24 @@ def combo_id(combo: dict[str, Any]) -> str:
 MATRIX = combinations()
 
 
-def render(dst: Path, answers: dict[str, Any] | None = None, **options: Any) -> Path:
+def render(
+    dst: Path, answers: dict[str, Any] | None = None, *, lock: bool = True, **options: Any
+) -> Path:
     """Render the template's working tree (uncommitted edits included) into `dst`.
 
-    `options` go to `copier.run_copy` as they are (e.g. `overwrite=True`).
+    `lock=False` skips the post-copy `uv lock` (seconds and the registry per render;
+    its result follows the registry, not the template). `options` go to
+    `copier.run_copy` as they are (e.g. `overwrite=True`).
     """
+    import os
     import warnings
+    from unittest import mock
 
     import copier  # deferred: importing Copier is slow and not every user renders
     from copier.errors import DirtyLocalWarning
 
-    with warnings.catch_warnings():
+    skip_lock = {} if lock else {"COPIER_BACKEND_SKIP_LOCK": "1"}
+    with warnings.catch_warnings(), mock.patch.dict(os.environ, skip_lock):
         # Rendering the working tree, uncommitted edits included, is the point here.
         warnings.simplefilter("ignore", DirtyLocalWarning)
         copier.run_copy(
