@@ -71,15 +71,14 @@ def render(
     its result follows the registry, not the template). `options` go to
     `copier.run_copy` as they are (e.g. `overwrite=True`).
     """
-    import os
     import warnings
-    from unittest import mock
 
     import copier  # deferred: importing Copier is slow and not every user renders
     from copier.errors import DirtyLocalWarning
+    from plumbum import local  # Copier's tasks get their environment from here
 
     skip_lock = {} if lock else {"COPIER_BACKEND_SKIP_LOCK": "1"}
-    with warnings.catch_warnings(), mock.patch.dict(os.environ, skip_lock):
+    with warnings.catch_warnings(), local.env(**skip_lock):
         # Rendering the working tree, uncommitted edits included, is the point here.
         warnings.simplefilter("ignore", DirtyLocalWarning)
         copier.run_copy(
