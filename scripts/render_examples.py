@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from matrix import TEMPLATE_ROOT, choices, render  # noqa: E402
+from matrix import TEMPLATE_ROOT, choices  # noqa: E402
+from matrix import render as render_template  # noqa: E402
 
 EXAMPLES_DIR = TEMPLATE_ROOT / "examples"
 
@@ -91,6 +92,11 @@ def snapshot(folder: Path, files: list[str]) -> Snapshot:
         )
         for name in files
     }
+
+
+def render(dst: Path, answers: dict[str, Any]) -> Path:
+    """A render without uv.lock: the lock follows the registry, so it would drift daily."""
+    return render_template(dst, answers, lock=False)
 
 
 def write_example(name: str, answers: dict[str, Any]) -> Path:

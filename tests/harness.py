@@ -64,6 +64,7 @@ SETTINGS = (
     "REFRESH_TOKEN_TTL_SECONDS",
     "ADMIN_EMAIL",
     "ADMIN_PASSWORD",
+    "TRUSTED_PROXIES",
 )
 STRIPPED_PREFIXES = ("PYTEST_", "UV_", "MAKE", "MFLAGS")
 STRIPPED = {
@@ -438,6 +439,9 @@ class Server:
         """Launch `make start` in its own process group, output to a log file."""
         env = {**self.env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         env.setdefault("WORKERS", "1")
+        # The suite's clients stand behind a proxy on loopback: each sends its own
+        # address as X-Forwarded-For (contract/api.py).
+        env.setdefault("TRUSTED_PROXIES", "127.0.0.1")
         self.log_path = self.project_dir / f"server-{self.port}.log"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

@@ -165,17 +165,23 @@ COVERING = covering_combinations()
 SELECTIONS: dict[str, list[Combo]] = {"covering": COVERING, "full": MATRIX}
 
 
-def render(dst: Path, answers: dict[str, Any] | None = None, **options: Any) -> Path:
+def render(
+    dst: Path, answers: dict[str, Any] | None = None, *, lock: bool = True, **options: Any
+) -> Path:
     """Render the template's working tree (uncommitted edits included) into `dst`.
 
-    `options` go to `copier.run_copy` as they are (e.g. `overwrite=True`).
+    `lock=False` skips the post-copy `uv lock` (seconds and the registry per render;
+    its result follows the registry, not the template). `options` go to
+    `copier.run_copy` as they are (e.g. `overwrite=True`).
     """
     import warnings
 
     import copier  # deferred: importing Copier is slow and not every user renders
     from copier.errors import DirtyLocalWarning
+    from plumbum import local  # Copier's tasks get their environment from here
 
-    with warnings.catch_warnings():
+    skip_lock = {} if lock else {"COPIER_BACKEND_SKIP_LOCK": "1"}
+    with warnings.catch_warnings(), local.env(**skip_lock):
         # Rendering the working tree, uncommitted edits included, is the point here.
         warnings.simplefilter("ignore", DirtyLocalWarning)
         copier.run_copy(

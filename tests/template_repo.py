@@ -168,7 +168,8 @@ def copier(
     return subprocess.run(
         [sys.executable, "-m", "copier", *args],
         cwd=cwd,
-        env={**os.environ, **IDENTITY, **(env or {})},
+        # No post-copy `uv lock`: it follows the registry, and an update never runs it.
+        env={**os.environ, **IDENTITY, "COPIER_BACKEND_SKIP_LOCK": "1", **(env or {})},
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

@@ -111,7 +111,7 @@ def render_once(root: Path, name: str, answers: Answers) -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.exists() and not failed.exists():
             try:
-                render_working_tree(dst, answers)
+                render_working_tree(dst, answers, lock=False)  # one test below locks
             except Exception:
                 failed.write_text(traceback.format_exc())
             else:
@@ -375,7 +375,7 @@ def test_build_context_holds_what_the_dockerfile_copies(render: Render) -> None:
     for args in re.findall(r"^COPY (?!--from)(.+)$", dockerfile, re.MULTILINE):
         for source in args.split()[:-1]:
             assert source.rstrip("*") in allowed, f"COPY {source}: excluded by .dockerignore"
-            if not source.endswith("*"):  # `uv.lock*`: optional
+            if source != "uv.lock":  # written at render time, skipped by these renders
                 assert (render.path / source).exists(), f"COPY {source}: not in the project"
 
 
@@ -458,10 +458,12 @@ def test_ci_config_matches_the_provider(render: Render) -> None:
     assert github.exists() == (provider == "github")
     assert gitlab.exists() == (provider == "gitlab")
     assert not (render.path / ".github").exists() or provider == "github"
+    assert (render.path / "renovate.json").exists() == (provider != "none")
     if provider == "none":
         return
     text = (github if provider == "github" else gitlab).read_text()
-    for step in ("make install", "make lint", "make test", "hadolint Dockerfile", ".rej"):
+    steps = ("uv sync --locked", "make lint", "make test", "pip-audit", "hadolint Dockerfile")
+    for step in (*steps, ".rej", "ENVIRONMENT: test"):
         assert step in text
     assert render.answers["python_version"] in text
     if database == "sqlite":
@@ -476,6 +478,7 @@ def test_ci_config_matches_the_provider(render: Render) -> None:
 SCHEMAS = {
     ".github/workflows/ci.yml": "vendor.github-workflows",
     ".gitlab-ci.yml": "vendor.gitlab-ci",
+    "renovate.json": "vendor.renovate",
     "docker-compose.yml": "vendor.compose-spec",
 }
 
@@ -516,3 +519,28 @@ def test_answers_file_records_the_answers(render: Render) -> None:
     assert set(QUESTIONS) <= set(recorded)
     computed = {k for k, v in CONFIG.items() if isinstance(v, dict) and v.get("when") is False}
     assert not computed & set(recorded), "computed values are stored"
+
+
+def _dotenv(path: Path) -> dict[str, str]:
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {key: value for key, value in pairs if not key.startswith("#")}
+
+
+def test_a_render_commits_its_lock_and_gets_a_random_development_secret(tmp_path: Path) -> None:
+    """The first commit holds uv.lock, in step with pyproject.toml (the registry is needed);
+    each render's .env opts into development with a random SECRET_KEY of its own, while
+    .env.example keeps the placeholder that production refuses."""
+    locked = render_working_tree(tmp_path / "locked", dict(DEFAULTS))
+    other = render_working_tree(tmp_path / "other", dict(DEFAULTS), lock=False)
+    tracked = subprocess.run(
+        ["git", "ls-files", "--error-unmatch", "uv.lock"], cwd=locked, capture_output=True
+    )
+    assert tracked.returncode == 0, "uv.lock is not in the first commit"
+    assert_ok(run(Render(locked, DEFAULTS), "uv", "lock", "--check"))
+    secrets = [_dotenv(project / ".env")["SECRET_KEY"] for project in (locked, other)]
+    assert all(re.fullmatch("[0-9a-f]{64}", secret) for secret in secrets), secrets
+    assert secrets[0] != secrets[1]
+    assert _dotenv(locked / ".env")["ENVIRONMENT"] == "development"
+    example = _dotenv(locked / ".env.example")
+    assert example["ENVIRONMENT"] == "production"
+    assert example["SECRET_KEY"] not in secrets

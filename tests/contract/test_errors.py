@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from .api import ApiClient, describe, expect_error, expect_success, validation_fields
 
@@ -20,6 +21,14 @@ def test_readiness_reports_the_database_ok(anonymous: ApiClient) -> None:
     data = expect_success(anonymous.get("/health/ready"))
     assert data["status"] == "ok"
     assert data["database"] == "ok"
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
+def test_health_answers_head(anonymous: ApiClient, path: str) -> None:
+    """Probes and monitors use HEAD: 200 as for GET, with no body."""
+    response = anonymous.request("HEAD", path)
+    assert response.status_code == 200, describe(response)
+    assert response.content == b"", describe(response)
 
 
 def test_unknown_route_is_not_found(anonymous: ApiClient) -> None:
@@ -102,6 +111,14 @@ def test_non_json_body_is_unsupported_media_type(actor: ApiClient) -> None:
     )
     expect_error(actor.put(url, content=b"name=x", headers=text), "UNSUPPORTED_MEDIA_TYPE")
     expect_error(actor.patch(url, content=b'{"name": "x"}', headers=text), "UNSUPPORTED_MEDIA_TYPE")
+
+
+def test_non_json_body_to_an_unknown_path_is_not_found(anonymous: ApiClient) -> None:
+    """Routing comes before the content-type check: an unknown path is NOT_FOUND."""
+    response = anonymous.post(
+        "/api/v1/no-such-resource", content=b"x", headers={"Content-Type": "text/plain"}
+    )
+    expect_error(response, "NOT_FOUND")
 
 
 def test_json_with_charset_is_accepted(actor: ApiClient) -> None:

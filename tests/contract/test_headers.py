@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .api import REQUEST_ID, ApiClient, describe
+from .api import REQUEST_ID, ApiClient, describe, expect_error
 
 SECURITY_HEADERS = (
     "Referrer-Policy",
@@ -185,3 +185,25 @@ def test_cors_from_another_origin_gets_no_allow_origin(
         client.get("/health/live", headers={"Origin": evil}),
     ):
         assert "Access-Control-Allow-Origin" not in response.headers, describe(response)
+
+
+def test_a_refused_preflight_is_an_error_envelope(new_client: Callable[[], ApiClient]) -> None:
+    """A preflight from an unlisted origin is refused in the error envelope (FORBIDDEN, or
+    BAD_REQUEST), never as plain text, and still names no allowed origin."""
+    response = _preflight(new_client(), "https://evil.example.net")
+    assert "Access-Control-Allow-Origin" not in response.headers, describe(response)
+    code = {400: "BAD_REQUEST", 403: "FORBIDDEN"}.get(response.status_code)
+    assert code, describe(response)
+    expect_error(response, code)
+
+
+@pytest.mark.auth_modes("jwt")
+def test_a_401_of_the_bearer_api_names_its_scheme(anonymous: ApiClient) -> None:
+    """`WWW-Authenticate: Bearer` on a 401 (RFC 6750), for a missing token and a failed login."""
+    for response in (
+        anonymous.get("/api/v1/auth/me"),
+        anonymous.login("nobody@example.com", "wrong password"),
+    ):
+        expect_error(response, "UNAUTHORIZED")
+        challenge = response.headers.get("WWW-Authenticate", "")
+        assert challenge.lower().startswith("bearer"), describe(response)

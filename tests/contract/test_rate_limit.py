@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from .api import PASSWORD, ApiClient, describe, expect_error, new_email
+from .api import PASSWORD, ApiClient, describe, expect_error, fake_ip, new_email
 
 pytestmark = pytest.mark.auth_modes("jwt", "session")
 
@@ -62,6 +62,25 @@ def test_a_limited_client_is_refused_even_with_the_right_password(
     attacker = new_client()
     hammer(lambda: attacker.login(user["email"], "guess"))
     assert_rate_limited(attacker.login(user["email"], PASSWORD))
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_login_limit(
+    new_client: Callable[[], ApiClient],
+) -> None:
+    """The client is the rightmost X-Forwarded-For hop no trusted proxy owns: addresses a
+    client writes to the left of the one its proxy appends change nothing."""
+    attacker = new_client()
+    email = new_email()
+
+    def forged_login() -> httpx.Response:
+        forged = {"X-Forwarded-For": f"{fake_ip()}, {attacker.ip}"}
+        body = {"email": email, "password": "wrong password"}
+        return attacker.post("/api/v1/auth/login", json=body, headers=forged)
+
+    _, limited = hammer(forged_login)
+    assert_rate_limited(limited)
+    for _ in range(6):
+        assert_rate_limited(forged_login())
 
 
 def test_other_routes_are_not_held_to_the_auth_limit(user: ApiClient) -> None:

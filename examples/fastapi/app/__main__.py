@@ -31,8 +31,9 @@ def main() -> int:
         log_config=None,  # the app configures logging itself
         access_log=False,  # one structured line per request comes from the app
         server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only (app/main.py);
+        # uvicorn's own reading (FORWARDED_ALLOW_IPS) would trust loopback regardless.
+        proxy_headers=False,
     )
     return 0
 

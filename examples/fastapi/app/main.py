@@ -6,13 +6,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from limits.aio.storage import Storage
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.config import Settings, get_settings
 from app.db import create_engine, create_sessionmaker
 from app.middleware.access_log import AccessLogMiddleware
 from app.middleware.body import BodyGuardMiddleware
+from app.middleware.cors import EnvelopeCorsMiddleware
 from app.middleware.errors import EXCEPTION_HANDLERS, UnhandledErrorMiddleware
+from app.middleware.head import HeadMiddleware
 from app.middleware.rate_limit import RateLimitMiddleware, create_storage
 from app.middleware.request_id import RequestIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
@@ -24,12 +26,16 @@ DOCS_PATH = "/docs"
 
 def _middleware(settings: Settings, counters: Storage) -> list[Middleware]:
     """The middleware stack, outermost first."""
-    stack = [
+    stack = []
+    if settings.trusted_proxies:
+        # The client becomes the rightmost X-Forwarded-For hop no trusted proxy owns.
+        stack.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies))
+    stack += [
         Middleware(RequestIdMiddleware),
         Middleware(AccessLogMiddleware),
         Middleware(SecurityHeadersMiddleware, docs_path=DOCS_PATH, hsts=settings.is_production),
         Middleware(
-            CORSMiddleware,
+            EnvelopeCorsMiddleware,
             allow_origins=settings.cors_origins,
             # Browsers refuse credentials with a wildcard origin; never combine them.
             allow_credentials="*" not in settings.cors_origins,
@@ -51,6 +57,7 @@ def _middleware(settings: Settings, counters: Storage) -> list[Middleware]:
                 exempt_prefixes=("/health", DOCS_PATH, f"{API_PREFIX}/openapi.json"),
             )
         )
+    stack.append(Middleware(HeadMiddleware))
     return stack
 
 

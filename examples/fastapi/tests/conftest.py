@@ -23,6 +23,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hermetic_settings() -> Iterator[None]:
+    """Settings come from the tests and the environment, never from the developer's `.env`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(Settings.model_config, "env_file", None)
+        patch.setenv("ENVIRONMENT", "test")
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """DATABASE_URL when set, else a fresh SQLite file."""
@@ -51,7 +62,7 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _migrated(database_url: str) -> Iterator[None]:
+def _migrated(database_url: str, _hermetic_settings: None) -> Iterator[None]:
     """Migrate to head once; migrations are the only source of the schema."""
     previous = os.environ.get("DATABASE_URL")
     os.environ["DATABASE_URL"] = database_url

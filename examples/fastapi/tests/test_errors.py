@@ -52,6 +52,25 @@ async def test_non_json_bodies_are_a_415(client: AsyncClient) -> None:
     _assert_error(response.json(), ErrorCode.UNSUPPORTED_MEDIA_TYPE)
 
 
+async def test_routing_errors_come_before_the_content_type_check(client: AsyncClient) -> None:
+    text = {"Content-Type": "text/plain"}
+    unknown = await client.post("/api/v1/nothing-here", content=b"x", headers=text)
+    assert unknown.status_code == 404
+    _assert_error(unknown.json(), ErrorCode.NOT_FOUND)
+    wrong_method = await client.put("/api/v1/items", content=b"x", headers=text)
+    assert wrong_method.status_code == 405
+
+
+async def test_a_401_names_the_bearer_scheme(client: AsyncClient) -> None:
+    unauthenticated = await client.get("/api/v1/auth/me")
+    assert unauthenticated.status_code == 401
+    assert unauthenticated.headers["WWW-Authenticate"] == "Bearer"
+    body = {"email": "nobody@example.com", "password": "x" * 12}
+    refused = await client.post("/api/v1/auth/login", json=body)
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == "Bearer"
+
+
 async def test_oversized_bodies_are_a_413(make_app: Callable[..., FastAPI]) -> None:
     async with client_for(make_app(max_body_bytes=64)) as client:
         response = await client.post("/api/v1/items", json={"name": "x" * 100})
@@ -120,3 +139,6 @@ async def test_cors_allows_only_listed_origins(client: AsyncClient) -> None:
         "/api/v1/items", headers={"Origin": "https://evil.example", **preflight}
     )
     assert "Access-Control-Allow-Origin" not in denied.headers
+    assert denied.status_code == 403
+    _assert_error(denied.json(), ErrorCode.FORBIDDEN)
+    assert denied.headers["X-Request-ID"]

@@ -1,14 +1,26 @@
 """Rate limits: strict on sign-in, with Retry-After."""
 
 import secrets
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+import uvicorn
 from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from limits.aio.storage import MemoryStorage
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
+from structlog.testing import CapturingLogger
 
+from app import __main__ as server
+from app.middleware import access_log, rate_limit
+from app.middleware.rate_limit import RateLimitMiddleware
 from tests.conftest import client_for
+
+PROXIES = ["192.0.2.0/24"]  # TEST-NET-1: the load balancers in these tests
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +63,107 @@ async def test_health_probes_are_never_limited(make_app: Callable[..., FastAPI])
     async with client_for(app, _fresh_ip()) as client:
         statuses = {(await client.get("/health/live")).status_code for _ in range(3)}
     assert statuses == {200}
+
+
+async def test_clients_behind_a_trusted_proxy_are_limited_apart(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    app = make_app(rate_limit_enabled=True, rate_limit_default="2/minute", trusted_proxies=PROXIES)
+    noisy, quiet = _fresh_ip(), _fresh_ip()
+    async with client_for(app, "192.0.2.1") as proxy:
+        statuses = [
+            (await proxy.get("/api/v1/items", headers={"X-Forwarded-For": noisy})).status_code
+            for _ in range(3)
+        ]
+        other = await proxy.get("/api/v1/items", headers={"X-Forwarded-For": quiet})
+    assert statuses[-1] == 429
+    assert other.status_code != 429
+
+
+async def test_a_forged_forwarded_for_does_not_escape_the_limit(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    # The client writes what it likes on the left; the proxies append on the right.
+    app = make_app(rate_limit_enabled=True, rate_limit_default="2/minute", trusted_proxies=PROXIES)
+    client = _fresh_ip()
+    async with client_for(app, "192.0.2.1") as proxy:
+        statuses = []
+        for _ in range(6):
+            forwarded = {"X-Forwarded-For": f"{_fresh_ip()}, {client}, 192.0.2.2"}
+            statuses.append((await proxy.get("/api/v1/items", headers=forwarded)).status_code)
+    assert statuses[2:] == [429] * 4
+
+
+async def test_forwarded_for_from_an_untrusted_peer_is_ignored(
+    make_app: Callable[..., FastAPI],
+) -> None:
+    app = make_app(rate_limit_enabled=True, rate_limit_default="2/minute", trusted_proxies=[])
+    async with client_for(app, _fresh_ip()) as client:
+        statuses = []
+        for _ in range(3):
+            forged = {"X-Forwarded-For": _fresh_ip()}
+            statuses.append((await client.get("/api/v1/items", headers=forged)).status_code)
+    assert statuses[-1] == 429
+
+
+async def test_the_access_log_names_the_forwarded_client(
+    make_app: Callable[..., FastAPI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = CapturingLogger()
+    monkeypatch.setattr(access_log, "logger", log)
+    app = make_app(trusted_proxies=PROXIES)
+    async with client_for(app, "192.0.2.1") as proxy:
+        await proxy.get("/health/live", headers={"X-Forwarded-For": "198.51.100.4, 192.0.2.9"})
+    assert [call.kwargs["client"] for call in log.calls] == ["198.51.100.4"]
+
+
+def test_the_server_leaves_forwarded_headers_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_args, **options: runs.append(options))
+    monkeypatch.setattr(sys, "argv", ["python -m app"])
+    assert server.main() == 0
+    assert runs[0]["proxy_headers"] is False
+
+
+class _FlakyStorage(MemoryStorage):
+    """In-memory counters that fail like an unreachable Redis while `down`."""
+
+    down = True
+
+    async def acquire_sliding_window_entry(
+        self, key: str, limit: int, expiry: int, amount: int = 1
+    ) -> bool:
+        if self.down:
+            msg = "Error 111 connecting to redis:6379. Connection refused."
+            raise ConnectionError(msg)
+        return await super().acquire_sliding_window_entry(key, limit, expiry, amount)
+
+
+async def _ok(scope: Scope, receive: Receive, send: Send) -> None:
+    await PlainTextResponse("ok")(scope, receive, send)
+
+
+async def test_a_storage_outage_is_logged_once_and_requests_are_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    log = CapturingLogger()
+    monkeypatch.setattr(rate_limit, "logger", log)
+    storage = _FlakyStorage()
+    limiter = RateLimitMiddleware(
+        _ok,
+        storage=storage,
+        default_limit="100/minute",
+        auth_limit="10/minute",
+        auth_paths=set(),
+        exempt_prefixes=(),
+    )
+    transport = ASGITransport(app=limiter, client=(_fresh_ip(), 50000))
+    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+        during = [(await client.get("/")).status_code for _ in range(5)]
+        storage.down = False
+        after = [(await client.get("/")).status_code for _ in range(3)]
+    assert during + after == [200] * 8  # served unlimited while down, as documented
+    assert [(call.method_name, call.args[0]) for call in log.calls] == [
+        ("error", "rate_limit_storage_unavailable"),
+        ("info", "rate_limit_storage_recovered"),
+    ]

@@ -1,5 +1,6 @@
 """Typed settings, read from the environment (and `.env`) and validated at start-up."""
 
+import ipaddress
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
@@ -10,7 +11,7 @@ from sqlalchemy import URL, make_url
 
 # The local database is named after the service; DATABASE_URL replaces the whole URL.
 DATABASE_NAME = "my_service"
-# Accepted as-is in development and tests; refused in production.
+# Accepted in development and tests only; production (the default) refuses it.
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -25,7 +26,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
+    # Unset means production: development is what the generated `.env` opts into.
+    environment: Literal["development", "test", "production"] = "production"
     secret_key: str = DEFAULT_SECRET_KEY
     debug: bool = False
 
@@ -38,8 +40,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1)
-    # Proxies whose X-Forwarded-For names the real client (rate limits are per client).
-    forwarded_allow_ips: str = "127.0.0.1"
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For is believed; the client is the
+    # rightmost address no trusted proxy owns. Empty: the peer address is the client.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "console"] | None = None  # None: json in production
@@ -54,12 +57,25 @@ class Settings(BaseSettings):
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_lists(cls, value: object) -> object:
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_trusted_proxies(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            msg = (
+                "'*' is refused: it would let any client choose its own address (and escape "
+                "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
+            )
+            raise ValueError(msg)
+        # Normalised (10.1.2.3/8 -> 10.0.0.0/8); a typo stops the start instead of
+        # silently trusting nobody.
+        return [str(ipaddress.ip_network(proxy, strict=False)) for proxy in value]
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -89,8 +105,9 @@ class Settings(BaseSettings):
         if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
             msg = (
                 f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY_LENGTH} "
-                "characters in production (python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))')"
+                "characters in production, which is what an unset ENVIRONMENT means "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))'; "
+                "for local work set ENVIRONMENT=development)"
             )
             raise ValueError(msg)
         if self.debug:

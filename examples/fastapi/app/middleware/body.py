@@ -2,6 +2,7 @@
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import ErrorCode
@@ -18,8 +19,14 @@ def _is_json(content_type: str) -> bool:
     )
 
 
+def _route_matches(scope: Scope) -> bool:
+    """Some route serves this method and path: routing's 404 and 405 come before 415."""
+    routes = scope["app"].router.routes
+    return any(route.matches(scope)[0] is Match.FULL for route in routes)
+
+
 class BodyGuardMiddleware:
-    """413 past `max_bytes` (declared or streamed); 415 for a non-JSON body under `api_prefix`."""
+    """413 past `max_bytes` (declared or streamed); 415 for a non-JSON body to an API route."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, api_prefix: str) -> None:
         self.app = app
@@ -41,6 +48,7 @@ class BodyGuardMiddleware:
             and scope["method"] in _BODY_METHODS
             and scope["path"].startswith(self.api_prefix)
             and not _is_json(headers.get("content-type", ""))
+            and _route_matches(scope)
         ):
             response = error_response(
                 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request body must be application/json"

@@ -35,8 +35,15 @@ def _validation_details(errors: Sequence[Any]) -> dict[str, str]:
     return details
 
 
+# A bearer API names its scheme on every 401 (RFC 6750, section 3).
+_BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+
+
 async def _app_error(_request: Request, exc: AppError) -> Response:
-    return error_response(exc.status_code, exc.code, exc.message, details=exc.details)
+    headers = _BEARER_CHALLENGE if exc.status_code == HTTPStatus.UNAUTHORIZED else None
+    return error_response(
+        exc.status_code, exc.code, exc.message, details=exc.details, headers=headers
+    )
 
 
 def _allowed_methods(request: Request) -> str:

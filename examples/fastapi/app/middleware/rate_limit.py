@@ -56,6 +56,7 @@ class RateLimitMiddleware:
         self.auth_limit = parse(auth_limit)
         self.auth_paths = frozenset(auth_paths)
         self.exempt_prefixes = exempt_prefixes
+        self.storage_down = False  # logged once per outage, not once per request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt_prefixes):
@@ -70,9 +71,15 @@ class RateLimitMiddleware:
         )
         try:
             allowed = await self.limiter.hit(limit, scope_name, key)
-        except Exception:  # a Redis outage must not take the API down
-            logger.exception("rate_limit_storage_unavailable")
+        except Exception as exc:  # a Redis outage must not take the API down: serve unlimited
+            if not self.storage_down:
+                self.storage_down = True
+                logger.error("rate_limit_storage_unavailable", error=repr(exc), limiting="off")
             allowed = True
+        else:
+            if self.storage_down:
+                self.storage_down = False
+                logger.info("rate_limit_storage_recovered", limiting="on")
         if allowed:
             await self.app(scope, receive, send)
             return
