@@ -97,17 +97,23 @@ async def test_every_operation_documents_the_error_envelope(client: AsyncClient)
 
 
 async def test_operation_ids_and_schema_names_are_the_standard_ones(client: AsyncClient) -> None:
+    # Routes and schemas of your own may come on top of the standard ones.
     document = (await client.get("/api/v1/openapi.json")).json()
     operations = _operations(document)
-    assert {oid: (method, path) for oid, (method, path, _) in operations.items()} == OPERATIONS
-    assert set(document["components"]["schemas"]) == SCHEMAS
+    for operation_id, (method, path) in OPERATIONS.items():
+        assert operations.get(operation_id, (None, None))[:2] == (method, path), operation_id
+    for operation_id in operations:
+        assert re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", operation_id), operation_id
+    assert set(document["components"]["schemas"]) >= SCHEMAS
 
 
 async def test_public_operations_declare_no_security(client: AsyncClient) -> None:
     document = (await client.get("/api/v1/openapi.json")).json()
     for operation_id, (_, _, operation) in _operations(document).items():
-        expected = [] if operation_id in PUBLIC else SIGNED_IN
-        assert operation.get("security") == expected, operation_id
+        if operation_id in OPERATIONS:
+            expected = [] if operation_id in PUBLIC else SIGNED_IN
+            assert operation.get("security") == expected, operation_id
+        assert isinstance(operation.get("security"), list), operation_id
 
 
 async def test_document_names_its_servers_version_and_license(client: AsyncClient) -> None:
