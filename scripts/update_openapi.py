@@ -23,11 +23,16 @@ from matrix import choices, render  # noqa: E402
 
 NAME, DESCRIPTION = "Openapi Placeholder", "Openapi placeholder description."
 LICENSE = "MIT"
-# info.license as Jinja over the license answer (the export is made with LICENSE).
-LICENSE_JINJA = (
-    '{% if license == \'Proprietary\' %}{"name": "Proprietary"}{% else %}'
-    '{"identifier": {{ license | tojson }}, "name": {{ license | tojson }}}{% endif %}'
-)
+# info.license as Jinja over the license answer (the export is made with LICENSE), laid
+# out as `make openapi` writes it, so a fresh render's export has no diff.
+LICENSE_JINJA = """{
+{% if license == 'Proprietary' %}
+      "name": "Proprietary"
+{% else %}
+      "identifier": {{ license | tojson }},
+      "name": {{ license | tojson }}
+{% endif %}
+    }"""
 
 
 def replace_license(text: str) -> str:

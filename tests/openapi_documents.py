@@ -33,7 +33,11 @@ def committed_path(framework: str, auth: str) -> Path:
 def committed(framework: str, auth: str, **answers: str) -> dict[str, Any]:
     """The committed document as a render with `answers` (name, description, license) gets it."""
     values = {"project_name": "Example", "description": "An example.", "license": DEFAULT_LICENSE}
-    text = jinja2.Template(committed_path(framework, auth).read_text()).render(values | answers)
+    # As Copier renders it (copier.yml: trim_blocks, lstrip_blocks).
+    template = jinja2.Environment(trim_blocks=True, lstrip_blocks=True).from_string(
+        committed_path(framework, auth).read_text()
+    )
+    text = template.render(values | answers)
     return dict(json.loads(text))
 
 
