@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -134,3 +136,45 @@ def test_interactive_docs_are_served(anonymous: ApiClient) -> None:
     response = anonymous.get("/docs")
     assert response.status_code == 200, describe(response)
     assert response.headers["Content-Type"].startswith("text/html")
+
+
+class _AssetLinks(HTMLParser):
+    """The URLs a page loads: scripts, styles, icons, images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        url = found.get("src") if tag in {"script", "img"} else found.get("href")
+        if url and tag in {"script", "img", "link"}:
+            self.urls.append(url)
+
+
+def _script_urls(html: str) -> list[str]:
+    """URLs named in inline scripts (`url: '/api/v1/openapi.json'`, a bundle's address)."""
+    return re.findall(r"""["'`]((?:https?:)?//[^"'`\s]+)["'`]""", html)
+
+
+def test_docs_page_loads_nothing_from_another_origin(anonymous: ApiClient) -> None:
+    """/docs works with no internet access: every asset comes from the service itself,
+    loads with 200, and the page's Content-Security-Policy names no other origin."""
+    response = anonymous.get("/docs")
+    assert response.status_code == 200, describe(response)
+    links = _AssetLinks()
+    links.feed(response.text)
+    assert links.urls, "the docs page loads no script or stylesheet"
+    page = str(response.url)
+    foreign = [
+        url
+        for url in [*links.urls, *_script_urls(response.text)]
+        if urlsplit(urljoin(page, url)).netloc != urlsplit(page).netloc
+    ]
+    assert not foreign, f"/docs loads from other origins: {foreign}"
+    for url in links.urls:
+        asset = anonymous.get(urlsplit(urljoin(page, url)).path)
+        assert asset.status_code == 200, describe(asset)
+        assert asset.content, f"{url} is empty"
+    policy = response.headers.get("Content-Security-Policy", "")
+    assert not re.search(r"https?:|\*", policy), f"CSP allows another origin: {policy}"

@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from limits.aio.storage import Storage
 from starlette.middleware import Middleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -19,9 +20,12 @@ from app.middleware.rate_limit import RateLimitMiddleware, create_storage
 from app.middleware.request_id import RequestIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.routes import API_PREFIX, api_router, health
+from app.routes.openapi import document_public_operations, operation_id
 from app.utils.logging import configure_logging
 
 DOCS_PATH = "/docs"
+# Swagger UI's own files, served by the service: the docs page works without internet access.
+DOCS_ASSETS_PATH = f"{DOCS_PATH}/assets"
 
 
 def _middleware(settings: Settings, counters: Storage) -> list[Middleware]:
@@ -74,13 +78,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await release_counters()
         await engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="My Service",
         description="A backend service rendered by copier-backend.",
         version="0.1.0",
+        license_info={"name": "MIT", "identifier": "MIT"},
+        servers=[{"url": "/"}],
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=DOCS_PATH,
+        static_url=DOCS_ASSETS_PATH,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
         debug=settings.debug,
         lifespan=lifespan,
         middleware=_middleware(settings, counters),
@@ -91,4 +99,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.include_router(health.router)
     app.include_router(api_router)
+    document_public_operations(app)
     return app

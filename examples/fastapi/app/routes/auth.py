@@ -4,9 +4,9 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.routes.deps import CurrentUser, SessionDep, SettingsDep
 from app.routes.openapi import error_responses
-from app.schemas.common import Envelope
-from app.schemas.tokens import LogoutRequest, RefreshRequest, TokenPair
-from app.schemas.users import Credentials, UserRead
+from app.schemas.common import EmptyEnvelope
+from app.schemas.tokens import LogoutRequest, RefreshRequest, TokenPairEnvelope
+from app.schemas.users import Credentials, UserEnvelope, UserRead
 from app.services import tokens as token_service
 from app.services import users as user_service
 
@@ -25,47 +25,45 @@ router = APIRouter(
 )
 async def register(
     body: Credentials, session: SessionDep, request: Request, response: Response
-) -> Envelope[UserRead]:
+) -> UserEnvelope:
     """Create an account with the `user` role."""
     user = await user_service.create_user(session, email=body.email, password=body.password)
     response.headers["Location"] = request.url_for("get_user", user_id=user.id).path
-    return Envelope(data=UserRead.model_validate(user), message="Account created")
+    return UserEnvelope(data=UserRead.model_validate(user), message="Account created")
 
 
 @router.post("/login", summary="Sign in")
-async def login(
-    body: Credentials, session: SessionDep, settings: SettingsDep
-) -> Envelope[TokenPair]:
+async def login(body: Credentials, session: SessionDep, settings: SettingsDep) -> TokenPairEnvelope:
     """Trade credentials for an access token and a refresh token."""
     user = await user_service.authenticate(session, email=body.email, password=body.password)
     tokens = await token_service.issue_tokens(session, settings, user=user)
-    return Envelope(data=tokens, message="Signed in")
+    return TokenPairEnvelope(data=tokens, message="Signed in")
 
 
 @router.post("/refresh", summary="Rotate tokens")
 async def refresh(
     body: RefreshRequest, session: SessionDep, settings: SettingsDep
-) -> Envelope[TokenPair]:
+) -> TokenPairEnvelope:
     """Trade a refresh token for a new pair; the old refresh token stops working."""
     tokens = await token_service.rotate_refresh_token(
         session, settings, raw_token=body.refresh_token
     )
-    return Envelope(data=tokens, message="Tokens refreshed")
+    return TokenPairEnvelope(data=tokens, message="Tokens refreshed")
 
 
 @router.post("/logout", summary="Sign out")
 async def logout(
     user: CurrentUser, session: SessionDep, body: LogoutRequest | None = None
-) -> Envelope[None]:
+) -> EmptyEnvelope:
     """Revoke the given refresh token, or every refresh token of the caller."""
     await token_service.revoke_refresh_tokens(
         session, user_id=user.id, raw_token=body.refresh_token if body else None
     )
-    return Envelope(data=None, message="Signed out")
+    return EmptyEnvelope(data=None, message="Signed out")
 
 
 @router.get("/me", summary="The signed-in user")
-async def me(user: CurrentUser, session: SessionDep) -> Envelope[UserRead]:
+async def get_me(user: CurrentUser, session: SessionDep) -> UserEnvelope:
     """The caller's account."""
     account = await user_service.get_active_user(session, user_id=user.id)
-    return Envelope(data=UserRead.model_validate(account))
+    return UserEnvelope(data=UserRead.model_validate(account))

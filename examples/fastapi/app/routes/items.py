@@ -4,8 +4,15 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.routes.deps import CurrentUser, PaginationDep, ResourceId, SessionDep
 from app.routes.openapi import error_responses
-from app.schemas.common import Envelope, Page
-from app.schemas.items import ItemCreate, ItemRead, ItemReplace, ItemUpdate
+from app.schemas.items import (
+    ItemCreate,
+    ItemEnvelope,
+    ItemPage,
+    ItemPageEnvelope,
+    ItemRead,
+    ItemReplace,
+    ItemUpdate,
+)
 from app.services import items as item_service
 
 router = APIRouter(
@@ -20,13 +27,13 @@ async def list_items(
     session: SessionDep,
     user: CurrentUser,
     pagination: PaginationDep,
-) -> Envelope[Page[ItemRead]]:
+) -> ItemPageEnvelope:
     """One page of the caller's items (every item for an admin)."""
     items, total = await item_service.list_items(
         session, principal=user, page=pagination.page, page_size=pagination.page_size
     )
-    return Envelope(
-        data=Page(
+    return ItemPageEnvelope(
+        data=ItemPage(
             items=[ItemRead.model_validate(item) for item in items],
             page=pagination.page,
             page_size=pagination.page_size,
@@ -42,11 +49,11 @@ async def create_item(
     user: CurrentUser,
     request: Request,
     response: Response,
-) -> Envelope[ItemRead]:
+) -> ItemEnvelope:
     """Create an item owned by the caller."""
     item = await item_service.create_item(session, **body.model_dump(), owner_id=user.id)
     response.headers["Location"] = request.url_for("get_item", item_id=item.id).path
-    return Envelope(data=ItemRead.model_validate(item), message="Item created")
+    return ItemEnvelope(data=ItemRead.model_validate(item), message="Item created")
 
 
 @router.get("/{item_id}", summary="Get an item", responses=error_responses(404))
@@ -54,10 +61,10 @@ async def get_item(
     item_id: ResourceId,
     session: SessionDep,
     user: CurrentUser,
-) -> Envelope[ItemRead]:
+) -> ItemEnvelope:
     """One item."""
     item = await item_service.get_item(session, item_id=item_id, principal=user)
-    return Envelope(data=ItemRead.model_validate(item))
+    return ItemEnvelope(data=ItemRead.model_validate(item))
 
 
 @router.put("/{item_id}", summary="Replace an item", responses=error_responses(404))
@@ -66,11 +73,11 @@ async def replace_item(
     body: ItemReplace,
     session: SessionDep,
     user: CurrentUser,
-) -> Envelope[ItemRead]:
+) -> ItemEnvelope:
     """Replace every field of an item."""
     fields = body.model_dump()
     item = await item_service.update_item(session, item_id=item_id, principal=user, changes=fields)
-    return Envelope(data=ItemRead.model_validate(item), message="Item updated")
+    return ItemEnvelope(data=ItemRead.model_validate(item), message="Item updated")
 
 
 @router.patch("/{item_id}", summary="Update an item", responses=error_responses(404))
@@ -79,11 +86,11 @@ async def update_item(
     body: ItemUpdate,
     session: SessionDep,
     user: CurrentUser,
-) -> Envelope[ItemRead]:
+) -> ItemEnvelope:
     """Change the fields sent; the others stay."""
     fields = body.model_dump(exclude_unset=True)
     item = await item_service.update_item(session, item_id=item_id, principal=user, changes=fields)
-    return Envelope(data=ItemRead.model_validate(item), message="Item updated")
+    return ItemEnvelope(data=ItemRead.model_validate(item), message="Item updated")
 
 
 @router.delete(

@@ -4,8 +4,14 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.routes.deps import AdminUser, PaginationDep, ResourceId, SessionDep
 from app.routes.openapi import error_responses
-from app.schemas.common import Envelope, Page
-from app.schemas.users import UserCreate, UserRead, UserUpdate
+from app.schemas.users import (
+    UserCreate,
+    UserEnvelope,
+    UserPage,
+    UserPageEnvelope,
+    UserRead,
+    UserUpdate,
+)
 from app.services import users as user_service
 
 router = APIRouter(
@@ -18,13 +24,13 @@ router = APIRouter(
 @router.get("", summary="List users")
 async def list_users(
     _admin: AdminUser, session: SessionDep, pagination: PaginationDep
-) -> Envelope[Page[UserRead]]:
+) -> UserPageEnvelope:
     """One page of users."""
     users, total = await user_service.list_users(
         session, page=pagination.page, page_size=pagination.page_size
     )
-    return Envelope(
-        data=Page(
+    return UserPageEnvelope(
+        data=UserPage(
             items=[UserRead.model_validate(user) for user in users],
             page=pagination.page,
             page_size=pagination.page_size,
@@ -41,33 +47,31 @@ async def list_users(
 )
 async def create_user(
     body: UserCreate, _admin: AdminUser, session: SessionDep, request: Request, response: Response
-) -> Envelope[UserRead]:
+) -> UserEnvelope:
     """Create a user with any role."""
     user = await user_service.create_user(
         session, email=body.email, password=body.password, role=body.role
     )
     response.headers["Location"] = request.url_for("get_user", user_id=user.id).path
-    return Envelope(data=UserRead.model_validate(user), message="User created")
+    return UserEnvelope(data=UserRead.model_validate(user), message="User created")
 
 
 @router.get("/{user_id}", summary="Get a user", responses=error_responses(404))
-async def get_user(
-    user_id: ResourceId, _admin: AdminUser, session: SessionDep
-) -> Envelope[UserRead]:
+async def get_user(user_id: ResourceId, _admin: AdminUser, session: SessionDep) -> UserEnvelope:
     """One user."""
     user = await user_service.get_user(session, user_id=user_id)
-    return Envelope(data=UserRead.model_validate(user))
+    return UserEnvelope(data=UserRead.model_validate(user))
 
 
 @router.patch("/{user_id}", summary="Update a user", responses=error_responses(404))
 async def update_user(
     user_id: ResourceId, body: UserUpdate, _admin: AdminUser, session: SessionDep
-) -> Envelope[UserRead]:
+) -> UserEnvelope:
     """Change a user's role or active flag."""
     user = await user_service.update_user(
         session, user_id=user_id, role=body.role, is_active=body.is_active
     )
-    return Envelope(data=UserRead.model_validate(user), message="User updated")
+    return UserEnvelope(data=UserRead.model_validate(user), message="User updated")
 
 
 @router.delete(

@@ -1,4 +1,8 @@
-"""The response envelope, shared by every endpoint."""
+"""The response envelope, shared by every endpoint.
+
+Generic shapes are subclassed under deliberate names (`ItemEnvelope`, `ItemPage`): the
+OpenAPI schema names clients see are the same in every framework (STANDARDS section 2).
+"""
 
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -35,6 +39,10 @@ class Page(BaseModel, Generic[ItemT]):
     page: int
     page_size: int
     total: int
+
+
+class EmptyEnvelope(Envelope[None]):
+    """A success that carries no data."""
 
 
 class ErrorBody(BaseModel):

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+from app.schemas.common import Envelope, Page
 
 # Not every database can store NUL in text: refused on all of them, and the schema says so.
 NO_NUL = r"^[^\x00]*$"
@@ -63,3 +64,15 @@ class ItemRead(BaseModel):
     owner_id: int
     created_at: datetime
     updated_at: datetime
+
+
+class ItemPage(Page[ItemRead]):
+    """One page of items."""
+
+
+class ItemEnvelope(Envelope[ItemRead]):
+    """A response carrying one item."""
+
+
+class ItemPageEnvelope(Envelope[ItemPage]):
+    """A response carrying one page of items."""

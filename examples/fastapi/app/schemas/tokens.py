@@ -4,6 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas.common import Envelope
+
 
 class TokenPair(BaseModel):
     """What login and refresh return."""
@@ -12,6 +14,10 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires.")
+
+
+class TokenPairEnvelope(Envelope[TokenPair]):
+    """A response carrying a token pair."""
 
 
 class RefreshRequest(BaseModel):

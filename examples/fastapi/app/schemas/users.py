@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from app.models.user import Role
+from app.schemas.common import Envelope, Page
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -66,3 +67,15 @@ class UserRead(BaseModel):
     is_active: bool
     created_at: datetime
     updated_at: datetime
+
+
+class UserPage(Page[UserRead]):
+    """One page of users."""
+
+
+class UserEnvelope(Envelope[UserRead]):
+    """A response carrying one user."""
+
+
+class UserPageEnvelope(Envelope[UserPage]):
+    """A response carrying one page of users."""

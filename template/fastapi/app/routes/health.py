@@ -6,23 +6,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import ServiceUnavailableError
 from app.routes.openapi import error_responses
-from app.schemas.common import Envelope
+from app.schemas.health import Liveness, LivenessEnvelope, Readiness, ReadinessEnvelope
 
 router = APIRouter(prefix="/health", tags=["health"], responses=error_responses(500))
 
 
 @router.get("/live", summary="Liveness probe")
-async def live() -> Envelope[dict[str, str]]:
+async def live() -> LivenessEnvelope:
     """The process is up and serving."""
-    return Envelope(data={"status": "ok"})
+    return LivenessEnvelope(data=Liveness())
 
 
 @router.get("/ready", summary="Readiness probe", responses=error_responses(503))
-async def ready(request: Request) -> Envelope[dict[str, str]]:
+async def ready(request: Request) -> ReadinessEnvelope:
     """The service can reach its database."""
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError) as exc:
         raise ServiceUnavailableError("Database unreachable") from exc
-    return Envelope(data={"status": "ok", "database": "ok"})
+    return ReadinessEnvelope(data=Readiness())
