@@ -6,7 +6,7 @@ from app.routes.deps import CurrentUser, SessionDep, SettingsDep
 from app.routes.openapi import error_responses
 from app.schemas.common import Envelope
 from app.schemas.tokens import LogoutRequest, RefreshRequest, TokenPair
-from app.schemas.users import Credentials, UserRead
+from app.schemas.users import Credentials, LoginRequest, UserRead
 from app.services import tokens as token_service
 from app.services import users as user_service
 
@@ -34,7 +34,7 @@ async def register(
 
 @router.post("/login", summary="Sign in")
 async def login(
-    body: Credentials, session: SessionDep, settings: SettingsDep
+    body: LoginRequest, session: SessionDep, settings: SettingsDep
 ) -> Envelope[TokenPair]:
     """Trade credentials for an access token and a refresh token."""
     user = await user_service.authenticate(session, email=body.email, password=body.password)
