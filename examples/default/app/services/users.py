@@ -111,8 +111,8 @@ def _is_active_admin(user: User) -> bool:
 
 
 async def _keep_another_active_admin(session: AsyncSession, *, user_id: int) -> None:
-    # Locks the active admins' rows (PostgreSQL, MySQL; SQLite writes are serial), so two
-    # admins demoting each other at once cannot both pass this check.
+    # The active admins' rows stay locked until commit (a database without FOR UPDATE
+    # runs writes one at a time), so two admins demoting each other cannot both pass.
     admins = await session.scalars(
         select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).with_for_update()
     )
