@@ -1,5 +1,6 @@
 """Authentication: register, sign in, token rotation, sign out."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -9,7 +10,9 @@ from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import cli
 from app.config import Settings
+from app.db import create_engine, create_sessionmaker
 from app.models.refresh_token import RefreshToken
 from app.services import tokens as token_service
 from app.services import users as user_service
@@ -238,3 +241,41 @@ async def test_purge_deletes_only_expired_refresh_tokens(
         await session.flush()
         assert await token_service.purge_expired_refresh_tokens(session) == 1
         assert (await session.scalars(select(RefreshToken.id))).all() == [live.id]
+
+
+def test_purge_expired_command_deletes_what_expired(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The command commits through its own engine: seed committed rows, remove them after.
+    async def seed() -> int:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            user = await user_service.create_user(
+                session, email="purge@example.com", password=PASSWORD
+            )
+            session.add(
+                RefreshToken(
+                    user_id=user.id,
+                    token_hash="0" * 64,
+                    family_id="0" * 32,
+                    expires_at=utcnow() - timedelta(seconds=1),
+                )
+            )
+            await session.commit()
+        await engine.dispose()
+        return user.id
+
+    async def remove(user_id: int) -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            await user_service.delete_user(session, user_id=user_id)
+            await session.commit()
+        await engine.dispose()
+
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    user_id = asyncio.run(seed())
+    try:
+        assert cli.purge_expired() == 0
+        assert capsys.readouterr().out == "Purged 1 expired refresh tokens.\n"
+    finally:
+        asyncio.run(remove(user_id))
