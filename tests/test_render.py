@@ -428,7 +428,7 @@ TASKS = {
 def test_makefile_has_the_shared_tasks(render: Render) -> None:
     makefile = (render.path / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
-    expected = TASKS | ({"admin"} if _uses_users(render.answers) else set())
+    expected = TASKS | ({"admin", "purge"} if _uses_users(render.answers) else set())
     assert targets == expected
     phony = set(" ".join(re.findall(r"^\.PHONY:(.*)$", makefile, re.MULTILINE)).split())
     assert phony == expected

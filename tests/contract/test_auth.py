@@ -142,3 +142,17 @@ def test_passwords_never_appear_in_responses(new_client: Callable[[], ApiClient]
         assert PASSWORD not in body
         assert "$argon2" not in body
         assert "password" not in body.lower()
+
+
+@pytest.mark.parametrize("password", ["12345", "p" * 200], ids=["short", "long"])
+def test_login_checks_credentials_not_the_password_policy(
+    new_client: Callable[[], ApiClient], password: str
+) -> None:
+    """A password that today's registration policy refuses is just wrong at login: 401.
+
+    Accounts made under an older policy keep signing in when the policy changes.
+    """
+    email = new_email()
+    expect_success(new_client().register(email), 201)
+    expect_error(new_client().login(email, password), "UNAUTHORIZED")
+    expect_error(new_client().login(new_email(), password), "UNAUTHORIZED")

@@ -201,3 +201,23 @@ def test_expired_access_token_is_rejected(service: Any, user: ApiClient) -> None
     now = int(time.time())
     expired = encode(header, {**claims, "iat": now - 7200, "exp": now - 3600}, service.secret_key)
     expect_error(me_with(user, expired), "UNAUTHORIZED")
+
+
+def test_deactivation_revokes_refresh_tokens_for_good(admin: ApiClient, user: ApiClient) -> None:
+    """Refresh tokens issued before a deactivation stay dead after reactivation."""
+    assert user.user is not None
+    assert user.refresh_token is not None
+    url = f"/api/v1/users/{user.user['id']}"
+    expect_success(admin.patch(url, json={"is_active": False}))
+    expect_success(admin.patch(url, json={"is_active": True}))
+    expect_error(refresh(user, user.refresh_token), "UNAUTHORIZED")
+    expect_success(user.login(user.user["email"]))  # a new login works again
+
+
+def test_deleting_a_user_revokes_their_refresh_tokens(admin: ApiClient, user: ApiClient) -> None:
+    """After the account is deleted its refresh token is refused."""
+    assert user.user is not None
+    assert user.refresh_token is not None
+    deleted = admin.delete(f"/api/v1/users/{user.user['id']}")
+    assert deleted.status_code == 204
+    expect_error(refresh(user, user.refresh_token), "UNAUTHORIZED")

@@ -178,3 +178,34 @@ def test_safe_methods_need_no_csrf_token(user: ApiClient) -> None:
     response = user.http.get("/api/v1/auth/me")
     assert CSRF_HEADER not in response.request.headers
     expect_success(response)
+
+
+def test_deactivation_ends_every_session_for_good(
+    admin: ApiClient, new_client: Callable[[], ApiClient]
+) -> None:
+    """Sessions started before a deactivation stay dead after reactivation."""
+    email = registered(new_client)
+    laptop, phone = new_client(), new_client()
+    expect_login(laptop, email)
+    expect_login(phone, email)
+    user_id = expect_success(laptop.get("/api/v1/auth/me"))["id"]
+    url = f"/api/v1/users/{user_id}"
+    expect_success(admin.patch(url, json={"is_active": False}))
+    expect_success(admin.patch(url, json={"is_active": True}))
+    for client in (laptop, phone):
+        expect_error(client.get("/api/v1/auth/me"), "UNAUTHORIZED")
+    expect_login(laptop, email)  # a new login works again
+    expect_success(laptop.get("/api/v1/auth/me"))
+
+
+def test_deleting_a_user_ends_their_sessions(
+    admin: ApiClient, new_client: Callable[[], ApiClient]
+) -> None:
+    """After the account is deleted its session cookie is refused."""
+    email = registered(new_client)
+    client = new_client()
+    expect_login(client, email)
+    user_id = expect_success(client.get("/api/v1/auth/me"))["id"]
+    deleted = admin.delete(f"/api/v1/users/{user_id}")
+    assert deleted.status_code == 204, describe(deleted)
+    expect_error(client.get("/api/v1/auth/me"), "UNAUTHORIZED")

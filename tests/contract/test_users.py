@@ -11,6 +11,7 @@ from .api import (
     USER_FIELDS,
     ApiClient,
     describe,
+    error_message,
     expect_error,
     expect_success,
     new_email,
@@ -149,3 +150,86 @@ def test_unknown_user_is_not_found(admin: ApiClient) -> None:
     """An absent user id is 404; a malformed one 422."""
     expect_error(admin.get("/api/v1/users/2147483647"), "NOT_FOUND")
     expect_error(admin.get("/api/v1/users/abc"), "VALIDATION_ERROR")
+
+
+def user_id(client: ApiClient) -> int:
+    """The id of the user a client is signed in as."""
+    return int(expect_success(client.get("/api/v1/auth/me"))["id"])
+
+
+def test_a_demoted_admin_loses_admin_reach_on_the_next_request(
+    admin: ApiClient, new_client: Callable[[], ApiClient], user: ApiClient
+) -> None:
+    """A role change counts from the next request, whatever the credentials say."""
+    deputy = new_client()
+    created = create_user(admin, role="admin")
+    expect_success(deputy.login(created["email"]))
+    item = user.create_item("seen by admins")
+    expect_success(deputy.get("/api/v1/users"))
+    expect_success(deputy.get(f"/api/v1/items/{item['id']}"))
+    expect_success(admin.patch(f"/api/v1/users/{created['id']}", json={"role": "user"}))
+    expect_error(deputy.get("/api/v1/users"), "FORBIDDEN")
+    expect_error(deputy.get(f"/api/v1/items/{item['id']}"), "NOT_FOUND")
+
+
+def test_a_promoted_user_gains_admin_reach_on_the_next_request(
+    admin: ApiClient, new_user: Callable[[], ApiClient]
+) -> None:
+    """Promotion, like demotion, needs no new login."""
+    owner, promoted = new_user(), new_user()
+    item = owner.create_item("seen by admins")
+    expect_error(promoted.get(f"/api/v1/items/{item['id']}"), "NOT_FOUND")
+    expect_success(admin.patch(f"/api/v1/users/{user_id(promoted)}", json={"role": "admin"}))
+    expect_success(promoted.get(f"/api/v1/items/{item['id']}"))
+    expect_success(admin.patch(f"/api/v1/users/{user_id(promoted)}", json={"role": "user"}))
+
+
+def test_a_deactivated_user_is_refused_on_the_next_request(
+    admin: ApiClient, new_user: Callable[[], ApiClient]
+) -> None:
+    """Deactivation counts from the next request: reads and writes are 401."""
+    victim = new_user()
+    item = victim.create_item("before")
+    expect_success(admin.patch(f"/api/v1/users/{user_id(victim)}", json={"is_active": False}))
+    expect_error(victim.post("/api/v1/items", json={"name": "after"}), "UNAUTHORIZED")
+    expect_error(victim.get("/api/v1/items"), "UNAUTHORIZED")
+    expect_error(victim.get(f"/api/v1/items/{item['id']}"), "UNAUTHORIZED")
+
+
+def active_admin_ids(admin: ApiClient) -> set[int]:
+    """Every active admin's id, all pages."""
+    ids: set[int] = set()
+    page = 1
+    while True:
+        data = expect_success(admin.get("/api/v1/users", params={"page": page, "page_size": 100}))
+        ids |= {u["id"] for u in data["items"] if u["role"] == "admin" and u["is_active"]}
+        if page * 100 >= data["total"]:
+            return ids
+        page += 1
+
+
+def test_the_last_active_admin_cannot_be_demoted_deactivated_or_deleted(
+    admin: ApiClient, new_client: Callable[[], ApiClient]
+) -> None:
+    """409 CONFLICT with a message; with a second active admin the same change works."""
+    assert admin.user is not None
+    me = f"/api/v1/users/{admin.user['id']}"
+    deputy = create_user(admin, role="admin")
+    # Admins that earlier tests left behind are theirs to lose: only the shared admin stays.
+    for other in active_admin_ids(admin) - {admin.user["id"], deputy["id"]}:
+        expect_success(admin.patch(f"/api/v1/users/{other}", json={"role": "user"}))
+    second = new_client()
+    expect_success(second.login(deputy["email"]))
+    expect_success(second.patch(f"/api/v1/users/{deputy['id']}", json={"role": "user"}))
+    assert active_admin_ids(admin) == {admin.user["id"]}
+    for attempt in (
+        admin.patch(me, json={"role": "user"}),
+        admin.patch(me, json={"is_active": False}),
+        admin.patch(me, json={"role": "user", "is_active": False}),
+        admin.delete(me),
+    ):
+        expect_error(attempt, "CONFLICT")
+        assert "admin" in error_message(attempt).lower(), describe(attempt)
+    mine = expect_success(admin.get(me))
+    assert (mine["role"], mine["is_active"]) == ("admin", True)
+    assert expect_success(admin.patch(me, json={"role": "admin"}))["role"] == "admin"

@@ -1,4 +1,4 @@
-"""Operator commands: `python -m app.cli create-admin | openapi`."""
+"""Operator commands: `python -m app.cli create-admin | purge-expired | openapi`."""
 
 import argparse
 import asyncio
@@ -17,6 +17,7 @@ from app.errors import ConflictError
 from app.main import create_app
 from app.models.user import Role
 from app.schemas.users import Credentials
+from app.services import tokens as token_service
 from app.services import users as user_service
 
 OPENAPI_FILE = Path("openapi.json")
@@ -54,6 +55,24 @@ def create_admin() -> int:
     return 0
 
 
+async def _purge_expired() -> int:
+    engine = create_engine(get_settings())
+    try:
+        async with create_sessionmaker(engine)() as session:
+            purged = await token_service.purge_expired_refresh_tokens(session)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return purged
+
+
+def purge_expired() -> int:
+    """Delete expired refresh tokens; run it daily (cron, a Kubernetes CronJob)."""
+    purged = asyncio.run(_purge_expired())
+    print(f"Purged {purged} expired refresh tokens.")
+    return 0
+
+
 def write_openapi() -> int:
     """Rewrite the committed OpenAPI document."""
     OPENAPI_FILE.write_text(export_openapi())
@@ -63,6 +82,7 @@ def write_openapi() -> int:
 
 COMMANDS: dict[str, tuple[str, Callable[[], int]]] = {
     "create-admin": ("create an admin user", create_admin),
+    "purge-expired": ("delete expired refresh tokens", purge_expired),
     "openapi": (f"rewrite {OPENAPI_FILE} from the code", write_openapi),
 }
 

@@ -1,13 +1,21 @@
 """Authentication: register, sign in, token rotation, sign out."""
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
 import jwt
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import cli
 from app.config import Settings
+from app.db import create_engine, create_sessionmaker
+from app.models.refresh_token import RefreshToken
+from app.services import tokens as token_service
+from app.services import users as user_service
 from app.utils.time import utcnow
 from tests.conftest import PASSWORD
 
@@ -92,6 +100,26 @@ async def test_me_requires_authentication(client: AsyncClient) -> None:
     assert response.json()["error"]["code"] == "UNAUTHORIZED"
 
 
+async def test_login_checks_credentials_not_the_password_policy(
+    client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Accounts made under an older, laxer policy: shorter and longer than today's bounds.
+    async with sessionmaker() as session:
+        await user_service.create_user(session, email="old@example.com", password="five5")
+        await user_service.create_user(session, email="long@example.com", password="p" * 200)
+        await session.commit()
+    for email, password in (("old@example.com", "five5"), ("long@example.com", "p" * 200)):
+        wrong = await client.post(LOGIN, json={"email": email, "password": password[:-1]})
+        right = await client.post(LOGIN, json={"email": email, "password": password})
+        assert (wrong.status_code, right.status_code) == (401, 200), wrong.text
+
+
+async def test_login_refuses_a_huge_password_before_hashing_it(client: AsyncClient) -> None:
+    response = await client.post(LOGIN, json={"email": "a@example.com", "password": "p" * 100_000})
+    assert response.status_code == 422
+    assert "password" in response.json()["error"]["details"]
+
+
 @pytest.mark.usefixtures("registered")
 async def test_login_returns_a_token_pair_that_authenticates(client: AsyncClient) -> None:
     tokens = await _login(client, "ANN@example.com")
@@ -149,7 +177,6 @@ def _token(settings: Settings, **claims: object) -> str:
     now = utcnow()
     base: dict[str, object] = {
         "sub": "1",
-        "role": "admin",
         "jti": "x",
         "iat": now,
         "exp": now + timedelta(minutes=5),
@@ -164,7 +191,7 @@ def _token(settings: Settings, **claims: object) -> str:
         pytest.param(lambda s: _token(s)[:-4] + "AAAA", id="forged-signature"),
         pytest.param(lambda s: jwt.encode({"sub": "1"}, s.secret_key), id="missing-claims"),
         pytest.param(
-            lambda s: jwt.encode({"sub": "1", "role": "admin"}, None, algorithm="none"),
+            lambda s: jwt.encode({"sub": "1"}, None, algorithm="none"),
             id="alg-none",
         ),
     ],
@@ -174,3 +201,81 @@ async def test_bad_access_tokens_are_refused(
 ) -> None:
     response = await client.get(ME, headers=_bearer(make_token(settings)))
     assert response.status_code == 401
+
+
+async def _deactivate_and_reactivate(admin: AsyncClient, user_id: object) -> None:
+    for active in (False, True):
+        response = await admin.patch(f"/api/v1/users/{user_id}", json={"is_active": active})
+        assert response.status_code == 200, response.text
+
+
+async def test_deactivation_revokes_refresh_tokens_for_good(
+    client: AsyncClient, registered: dict[str, object], admin_client: AsyncClient
+) -> None:
+    tokens = await _login(client)
+    await _deactivate_and_reactivate(admin_client, registered["id"])
+    refreshed = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+    await _login(client)  # only the old sign-ins ended
+
+
+async def test_deleting_a_user_ends_their_refresh_tokens(
+    client: AsyncClient, registered: dict[str, object], admin_client: AsyncClient
+) -> None:
+    tokens = await _login(client)
+    assert (await admin_client.delete(f"/api/v1/users/{registered['id']}")).status_code == 204
+    refreshed = await client.post(REFRESH, json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 401
+
+
+@pytest.mark.usefixtures("registered")
+async def test_purge_deletes_only_expired_refresh_tokens(
+    client: AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    await _login(client)
+    await _login(client)
+    async with sessionmaker() as session:
+        query = select(RefreshToken).order_by(RefreshToken.id)
+        expired, live = (await session.scalars(query)).all()
+        expired.expires_at = utcnow() - timedelta(seconds=1)
+        await session.flush()
+        assert await token_service.purge_expired_refresh_tokens(session) == 1
+        assert (await session.scalars(select(RefreshToken.id))).all() == [live.id]
+
+
+def test_purge_expired_command_deletes_what_expired(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The command commits through its own engine: seed committed rows, remove them after.
+    async def seed() -> int:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            user = await user_service.create_user(
+                session, email="purge@example.com", password=PASSWORD
+            )
+            session.add(
+                RefreshToken(
+                    user_id=user.id,
+                    token_hash="0" * 64,
+                    family_id="0" * 32,
+                    expires_at=utcnow() - timedelta(seconds=1),
+                )
+            )
+            await session.commit()
+        await engine.dispose()
+        return user.id
+
+    async def remove(user_id: int) -> None:
+        engine = create_engine(settings)
+        async with create_sessionmaker(engine)() as session:
+            await user_service.delete_user(session, user_id=user_id)
+            await session.commit()
+        await engine.dispose()
+
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    user_id = asyncio.run(seed())
+    try:
+        assert cli.purge_expired() == 0
+        assert capsys.readouterr().out == "Purged 1 expired refresh tokens.\n"
+    finally:
+        asyncio.run(remove(user_id))

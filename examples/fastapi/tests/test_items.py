@@ -1,12 +1,16 @@
 """Items: CRUD, pagination and ownership."""
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.user import Role
+from app.services import items as item_service
 
 MakeClient = Callable[..., Awaitable[AsyncClient]]
 
@@ -145,3 +149,68 @@ async def test_admins_reach_every_item(make_client: MakeClient) -> None:
     assert (await admin.get(f"/api/v1/items/{item['id']}")).status_code == 200
     assert (await admin.get("/api/v1/items")).json()["data"]["total"] == 1
     assert (await admin.delete(f"/api/v1/items/{item['id']}")).status_code == 204
+
+
+async def _user_id(client: AsyncClient) -> int:
+    user_id: int = (await client.get("/api/v1/auth/me")).json()["data"]["id"]
+    return user_id
+
+
+async def test_a_demoted_admin_loses_reach_over_items_on_the_next_request(
+    make_client: MakeClient, admin_client: AsyncClient
+) -> None:
+    alice = await make_client("alice@example.com")
+    deputy = await make_client("deputy@example.com", Role.ADMIN)
+    item = await _create(alice)
+    assert (await deputy.get(f"/api/v1/items/{item['id']}")).status_code == 200
+    demoted = await admin_client.patch(
+        f"/api/v1/users/{await _user_id(deputy)}", json={"role": "user"}
+    )
+    assert demoted.status_code == 200
+    assert (await deputy.get(f"/api/v1/items/{item['id']}")).status_code == 404
+    assert (await deputy.get("/api/v1/items")).json()["data"]["total"] == 0
+
+
+async def test_a_promoted_user_gains_reach_over_items_on_the_next_request(
+    make_client: MakeClient, admin_client: AsyncClient
+) -> None:
+    alice = await make_client("alice@example.com")
+    bob = await make_client("bob@example.com")
+    item = await _create(alice)
+    await admin_client.patch(f"/api/v1/users/{await _user_id(bob)}", json={"role": "admin"})
+    assert (await bob.get(f"/api/v1/items/{item['id']}")).status_code == 200
+
+
+async def test_a_deactivated_user_is_refused_on_the_next_request(
+    make_client: MakeClient, admin_client: AsyncClient
+) -> None:
+    alice = await make_client("alice@example.com")
+    item = await _create(alice)
+    await admin_client.patch(f"/api/v1/users/{await _user_id(alice)}", json={"is_active": False})
+    assert (await alice.post("/api/v1/items", json={"name": "late"})).status_code == 401
+    assert (await alice.get(f"/api/v1/items/{item['id']}")).status_code == 401
+
+
+async def test_create_item_does_not_disguise_a_database_error_as_401(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # The route's dependency has checked the owner; any integrity error left is a fault.
+    async with sessionmaker() as session:
+        with pytest.raises(IntegrityError):
+            await item_service.create_item(
+                session, name="orphan", description=None, owner_id=2_000_000_000
+            )
+
+
+def test_update_item_takes_only_the_fields_a_client_may_change() -> None:
+    # Named fields, never a dict applied with setattr: a schema that grows a field
+    # (say `owner_id`) cannot silently let clients write it.
+    parameters = set(inspect.signature(item_service.update_item).parameters)
+    assert parameters == {"session", "item_id", "principal", "name", "description"}
+
+
+async def test_patch_can_clear_the_description(api: AsyncClient) -> None:
+    item = await _create(api, description="old")
+    response = await api.patch(f"/api/v1/items/{item['id']}", json={"description": None})
+    assert response.json()["data"]["description"] is None
+    assert response.json()["data"]["name"] == "widget"

@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 
+import pytest
 from httpx import AsyncClient
 
 from app.models.user import Role
@@ -69,3 +70,66 @@ async def test_a_demoted_admin_loses_admin_access_at_once(
     me = (await other_admin.get("/api/v1/auth/me")).json()["data"]
     await admin_client.patch(f"{USERS}/{me['id']}", json={"role": "user"})
     assert (await other_admin.get(USERS)).status_code == 403
+
+
+async def _own_id(client: AsyncClient) -> int:
+    user_id: int = (await client.get("/api/v1/auth/me")).json()["data"]["id"]
+    return user_id
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"role": "user"}, {"is_active": False}, None],
+    ids=["demote", "deactivate", "delete"],
+)
+async def test_the_last_active_admin_cannot_be_removed(
+    admin_client: AsyncClient, change: dict[str, object] | None
+) -> None:
+    url = f"{USERS}/{await _own_id(admin_client)}"
+    if change is None:
+        response = await admin_client.delete(url)
+    else:
+        response = await admin_client.patch(url, json=change)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "CONFLICT"
+    assert "last active admin" in error["message"]
+    me = (await admin_client.get(url)).json()["data"]
+    assert (me["role"], me["is_active"]) == ("admin", True)
+
+
+async def test_an_inactive_admin_does_not_count_as_another_admin(
+    admin_client: AsyncClient, make_client: Callable[..., Awaitable[AsyncClient]]
+) -> None:
+    dormant = await make_client("dormant@example.com", Role.ADMIN)
+    dormant_id = await _own_id(dormant)
+    deactivated = await admin_client.patch(f"{USERS}/{dormant_id}", json={"is_active": False})
+    assert deactivated.status_code == 200
+    own_url = f"{USERS}/{await _own_id(admin_client)}"
+    response = await admin_client.patch(own_url, json={"role": "user"})
+    assert response.status_code == 409
+
+
+async def test_an_admin_may_step_down_while_another_remains(
+    admin_client: AsyncClient, make_client: Callable[..., Awaitable[AsyncClient]]
+) -> None:
+    deputy = await make_client("deputy@example.com", Role.ADMIN)
+    own_url = f"{USERS}/{await _own_id(admin_client)}"
+    response = await admin_client.patch(own_url, json={"role": "user"})
+    assert response.status_code == 200
+    assert (await admin_client.get(USERS)).status_code == 403
+    # Now the deputy is the last one.
+    own = await deputy.patch(f"{USERS}/{await _own_id(deputy)}", json={"is_active": False})
+    assert own.status_code == 409
+
+
+async def test_admins_can_still_demote_deactivate_and_delete_other_admins(
+    admin_client: AsyncClient, make_client: Callable[..., Awaitable[AsyncClient]]
+) -> None:
+    for email in ("one@example.com", "two@example.com"):
+        other_id = await _own_id(await make_client(email, Role.ADMIN))
+        url = f"{USERS}/{other_id}"
+        assert (await admin_client.patch(url, json={"role": "user"})).status_code == 200
+        assert (await admin_client.patch(url, json={"role": "admin"})).status_code == 200
+        assert (await admin_client.patch(url, json={"is_active": False})).status_code == 200
+        assert (await admin_client.delete(url)).status_code == 204

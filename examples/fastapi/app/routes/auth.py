@@ -6,7 +6,7 @@ from app.routes.deps import CurrentUser, SessionDep, SettingsDep
 from app.routes.openapi import error_responses
 from app.schemas.common import EmptyEnvelope
 from app.schemas.tokens import LogoutRequest, RefreshRequest, TokenPairEnvelope
-from app.schemas.users import Credentials, UserEnvelope, UserRead
+from app.schemas.users import Credentials, LoginRequest, UserEnvelope, UserRead
 from app.services import tokens as token_service
 from app.services import users as user_service
 
@@ -33,7 +33,9 @@ async def register(
 
 
 @router.post("/login", summary="Sign in")
-async def login(body: Credentials, session: SessionDep, settings: SettingsDep) -> TokenPairEnvelope:
+async def login(
+    body: LoginRequest, session: SessionDep, settings: SettingsDep
+) -> TokenPairEnvelope:
     """Trade credentials for an access token and a refresh token."""
     user = await user_service.authenticate(session, email=body.email, password=body.password)
     tokens = await token_service.issue_tokens(session, settings, user=user)

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.db import writes_expected
 from app.errors import ForbiddenError, UnauthorizedError
-from app.models.user import Role
 from app.schemas.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from app.services.principal import Principal
 from app.services.tokens import decode_access_token
@@ -41,21 +40,22 @@ _bearer = HTTPBearer(auto_error=False, description="The access token from /auth/
 
 async def _current_user(
     settings: SettingsDep,
+    session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    # The token proves who calls; the account, read on every request, says what they may
+    # do now: a demotion or deactivation counts from the next request on.
     if credentials is None:
         raise UnauthorizedError("Not authenticated: send `Authorization: Bearer <token>`")
-    return decode_access_token(settings, token=credentials.credentials)
-
-
-async def _admin_user(
-    principal: Annotated[Principal, Depends(_current_user)], session: SessionDep
-) -> Principal:
-    # The token's role may be stale (demoted or deactivated since): ask the database.
-    account = await get_active_user(session, user_id=principal.id)
-    if account.role is not Role.ADMIN:
-        raise ForbiddenError("Admin role required")
+    user_id = decode_access_token(settings, token=credentials.credentials)
+    account = await get_active_user(session, user_id=user_id)
     return Principal(id=account.id, role=account.role)
+
+
+async def _admin_user(principal: Annotated[Principal, Depends(_current_user)]) -> Principal:
+    if not principal.is_admin:
+        raise ForbiddenError("Admin role required")
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]

@@ -51,7 +51,12 @@ async def create_item(
     response: Response,
 ) -> ItemEnvelope:
     """Create an item owned by the caller."""
-    item = await item_service.create_item(session, **body.model_dump(), owner_id=user.id)
+    item = await item_service.create_item(
+        session,
+        name=body.name,
+        description=body.description,
+        owner_id=user.id,
+    )
     response.headers["Location"] = request.url_for("get_item", item_id=item.id).path
     return ItemEnvelope(data=ItemRead.model_validate(item), message="Item created")
 
@@ -75,8 +80,13 @@ async def replace_item(
     user: CurrentUser,
 ) -> ItemEnvelope:
     """Replace every field of an item."""
-    fields = body.model_dump()
-    item = await item_service.update_item(session, item_id=item_id, principal=user, changes=fields)
+    item = await item_service.update_item(
+        session,
+        item_id=item_id,
+        principal=user,
+        name=body.name,
+        description=body.description,
+    )
     return ItemEnvelope(data=ItemRead.model_validate(item), message="Item updated")
 
 
@@ -88,8 +98,14 @@ async def update_item(
     user: CurrentUser,
 ) -> ItemEnvelope:
     """Change the fields sent; the others stay."""
-    fields = body.model_dump(exclude_unset=True)
-    item = await item_service.update_item(session, item_id=item_id, principal=user, changes=fields)
+    sent = body.model_fields_set
+    item = await item_service.update_item(
+        session,
+        item_id=item_id,
+        principal=user,
+        name=body.name if body.name is not None else item_service.KEEP,
+        description=body.description if "description" in sent else item_service.KEEP,
+    )
     return ItemEnvelope(data=ItemRead.model_validate(item), message="Item updated")
 
 

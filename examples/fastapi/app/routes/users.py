@@ -63,11 +63,14 @@ async def get_user(user_id: ResourceId, _admin: AdminUser, session: SessionDep) 
     return UserEnvelope(data=UserRead.model_validate(user))
 
 
-@router.patch("/{user_id}", summary="Update a user", responses=error_responses(404))
+@router.patch("/{user_id}", summary="Update a user", responses=error_responses(404, 409))
 async def update_user(
     user_id: ResourceId, body: UserUpdate, _admin: AdminUser, session: SessionDep
 ) -> UserEnvelope:
-    """Change a user's role or active flag."""
+    """Change a user's role or active flag; deactivation signs them out everywhere.
+
+    409 when it would leave no active admin.
+    """
     user = await user_service.update_user(
         session, user_id=user_id, role=body.role, is_active=body.is_active
     )
@@ -78,8 +81,8 @@ async def update_user(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a user",
-    responses=error_responses(404),
+    responses=error_responses(404, 409),
 )
 async def delete_user(user_id: ResourceId, _admin: AdminUser, session: SessionDep) -> None:
-    """Delete a user and everything they own."""
+    """Delete a user and everything they own; 409 for the last active admin."""
     await user_service.delete_user(session, user_id=user_id)

@@ -11,6 +11,9 @@ from app.schemas.common import Envelope, Page
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
+# Login checks credentials, not today's policy: any length up to this bound is hashed
+# and compared (so tightening the policy locks nobody out); longer is refused unhashed.
+LOGIN_PASSWORD_MAX_LENGTH = 1024
 
 
 def _email(value: str) -> str:
@@ -39,6 +42,15 @@ class Credentials(BaseModel):
 
     email: Email
     password: Password
+
+
+class LoginRequest(BaseModel):
+    """The body of login: an email and a password, whatever the password policy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    password: Annotated[str, Field(min_length=1, max_length=LOGIN_PASSWORD_MAX_LENGTH)]
 
 
 class UserCreate(Credentials):

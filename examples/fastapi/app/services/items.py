@@ -1,15 +1,23 @@
 """Items: each user reaches their own; admins reach all."""
 
 from collections.abc import Sequence
-from typing import Any
+from enum import Enum
+from typing import Final, Literal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotFoundError, UnauthorizedError
+from app.errors import NotFoundError
 from app.models.item import Item
 from app.services.principal import Principal
+
+
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+# The default of an update's fields: leave the stored value as it is.
+KEEP: Final = _Keep.KEEP
 
 
 def _visible_items(principal: Principal) -> Select[Item]:
@@ -65,10 +73,7 @@ async def create_item(
     """A new item owned by `owner_id`."""
     item = Item(name=name, description=description, owner_id=owner_id)
     session.add(item)
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the owner was deleted after their token was issued
-        raise UnauthorizedError("Account no longer exists") from exc
+    await session.flush()
     return item
 
 
@@ -77,12 +82,15 @@ async def update_item(
     *,
     item_id: int,
     principal: Principal,
-    changes: dict[str, Any],
+    name: str | Literal[_Keep.KEEP] = KEEP,
+    description: str | Literal[_Keep.KEEP] | None = KEEP,
 ) -> Item:
-    """Apply `changes` (field name to new value) to an item."""
+    """Change the fields given; those left at `KEEP` stay as they are."""
     item = await get_item(session, item_id=item_id, principal=principal)
-    for field, value in changes.items():
-        setattr(item, field, value)
+    if name is not KEEP:
+        item.name = name
+    if description is not KEEP:
+        item.description = description
     await session.flush()
     return item
 

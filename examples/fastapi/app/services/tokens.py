@@ -6,15 +6,14 @@ import uuid
 from datetime import timedelta
 
 import jwt
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.errors import UnauthorizedError
 from app.models.refresh_token import RefreshToken
-from app.models.user import Role, User
+from app.models.user import User
 from app.schemas.tokens import TokenPair
-from app.services.principal import Principal
 from app.utils.time import utcnow
 
 ALGORITHM = "HS256"
@@ -27,11 +26,10 @@ def _hash(raw_token: str) -> str:
 
 
 def create_access_token(settings: Settings, *, user: User) -> str:
-    """A short-lived signed token carrying the user's id and role."""
+    """A short-lived signed token naming the user (their role is read per request)."""
     now = utcnow()
     claims: dict[str, object] = {
         "sub": str(user.id),
-        "role": user.role.value,
         "jti": uuid.uuid4().hex,
         "iat": now,
         "exp": now + timedelta(seconds=settings.access_token_ttl_seconds),
@@ -43,8 +41,8 @@ def create_access_token(settings: Settings, *, user: User) -> str:
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM)
 
 
-def decode_access_token(settings: Settings, *, token: str) -> Principal:
-    """The caller an access token proves; no database round trip."""
+def decode_access_token(settings: Settings, *, token: str) -> int:
+    """The id of the user an access token was issued to."""
     try:
         claims = jwt.decode(
             token,
@@ -54,8 +52,8 @@ def decode_access_token(settings: Settings, *, token: str) -> Principal:
             audience=settings.jwt_audience,
             options={"require": ["exp", "iat", "sub", "jti"]},
         )
-        return Principal(id=int(claims["sub"]), role=Role(claims["role"]))
-    except (jwt.InvalidTokenError, KeyError, ValueError) as exc:
+        return int(claims["sub"])
+    except (jwt.InvalidTokenError, ValueError) as exc:
         raise UnauthorizedError(INVALID_TOKEN) from exc
 
 
@@ -124,3 +122,9 @@ async def _revoke(session: AsyncSession, *conditions: ColumnElement[bool]) -> No
         .where(*conditions, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+
+
+async def purge_expired_refresh_tokens(session: AsyncSession) -> int:
+    """Delete the refresh tokens past their expiry (used or not); how many went."""
+    result = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at <= utcnow()))
+    return int(result.rowcount)  # type: ignore[attr-defined]

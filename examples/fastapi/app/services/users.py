@@ -14,8 +14,10 @@ from app.services.passwords import (
     spend_verification_time,
     verify_password,
 )
+from app.services.tokens import revoke_refresh_tokens
 
 INVALID_CREDENTIALS = "Invalid email or password"
+LAST_ADMIN = "The last active admin cannot be demoted, deactivated or deleted"
 
 
 async def create_user(
@@ -78,18 +80,45 @@ async def list_users(
 async def update_user(
     session: AsyncSession, *, user_id: int, role: Role | None, is_active: bool | None
 ) -> User:
-    """Change a user's role or active flag; `None` leaves a field as it is."""
+    """Change a user's role or active flag; `None` leaves a field as it is.
+
+    Deactivation signs the user out everywhere, for good: reactivation revives nothing.
+    """
     user = await get_user(session, user_id=user_id)
+    if (role not in (None, Role.ADMIN) or is_active is False) and _is_active_admin(user):
+        await _keep_another_active_admin(session, user_id=user.id)
     if role is not None:
         user.role = role
     if is_active is not None:
         user.is_active = is_active
+    if is_active is False:
+        await _sign_out_everywhere(session, user_id=user.id)
     await session.flush()
     return user
 
 
 async def delete_user(session: AsyncSession, *, user_id: int) -> None:
-    """Delete a user and, by cascade, everything they own."""
+    """Delete a user and, by cascade, everything they own: items, refresh tokens."""
     user = await get_user(session, user_id=user_id)
+    if _is_active_admin(user):
+        await _keep_another_active_admin(session, user_id=user.id)
     await session.delete(user)
     await session.flush()
+
+
+def _is_active_admin(user: User) -> bool:
+    return user.role is Role.ADMIN and user.is_active
+
+
+async def _keep_another_active_admin(session: AsyncSession, *, user_id: int) -> None:
+    # The active admins' rows stay locked until commit (a database without FOR UPDATE
+    # runs writes one at a time), so two admins demoting each other cannot both pass.
+    admins = await session.scalars(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True)).with_for_update()
+    )
+    if not set(admins) - {user_id}:
+        raise ConflictError(LAST_ADMIN)
+
+
+async def _sign_out_everywhere(session: AsyncSession, *, user_id: int) -> None:
+    await revoke_refresh_tokens(session, user_id=user_id, raw_token=None)
