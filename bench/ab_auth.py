@@ -99,9 +99,7 @@ def main() -> int:
                 db.url, secret, RATE_LIMIT_AUTH=common.UNLIMITED_RATE
             )
             project.make("migrate", **settings)
-            server = stack.enter_context(
-                common.service(project, settings, work / f"{name}.log")
-            )
+            server = stack.enter_context(common.service(project, settings, work / f"{name}.log"))
             servers[name] = server
             tokens[name], _ = common.seed_user(server.url)
         rows = [("health", "/health/live"), ("items", ITEMS_PATH)]
@@ -130,8 +128,7 @@ def main() -> int:
                 for name in servers
             }
             p99 = {
-                name: statistics.median(r.p99_ms for r in results[(row, name)])
-                for name in servers
+                name: statistics.median(r.p99_ms for r in results[(row, name)]) for name in servers
             }
             print(
                 f"{row}: before {medians['before']:.0f} req/s (p99 {p99['before']:.1f} ms), "
