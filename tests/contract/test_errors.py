@@ -23,12 +23,32 @@ def test_readiness_reports_the_database_ok(anonymous: ApiClient) -> None:
     assert data["database"] == "ok"
 
 
+def assert_head_matches_get(client: ApiClient, path: str) -> None:
+    """HEAD answers with the GET's status and headers: the same type and length, no body.
+
+    The GET is made just before and just after, so a concurrent change between the
+    requests cannot make the lengths differ.
+    """
+    before = client.get(path)
+    head = client.request("HEAD", path)
+    after = client.get(path)
+    assert head.status_code == before.status_code == 200, describe(head)
+    assert head.headers.get("Content-Type") == before.headers.get("Content-Type"), describe(head)
+    lengths = {before.headers.get("Content-Length"), after.headers.get("Content-Length")}
+    assert head.headers.get("Content-Length") in lengths, describe(head)
+    assert head.headers.get("Content-Length") is not None, describe(head)
+
+
 @pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
 def test_health_answers_head(anonymous: ApiClient, path: str) -> None:
-    """Probes and monitors use HEAD: 200 as for GET, with no body."""
-    response = anonymous.request("HEAD", path)
-    assert response.status_code == 200, describe(response)
-    assert response.content == b"", describe(response)
+    """Probes and monitors use HEAD: the GET's status, type and length, no body."""
+    assert_head_matches_get(anonymous, path)
+
+
+def test_resources_answer_head(actor: ApiClient) -> None:
+    """HEAD works on API resources as on the health checks (credentials as for GET)."""
+    actor.create_item()
+    assert_head_matches_get(actor, "/api/v1/items")
 
 
 def test_unknown_route_is_not_found(anonymous: ApiClient) -> None:
@@ -39,11 +59,13 @@ def test_unknown_route_is_not_found(anonymous: ApiClient) -> None:
 
 def test_wrong_method_is_method_not_allowed(actor: ApiClient) -> None:
     """DELETE on the items collection gives METHOD_NOT_ALLOWED, and `Allow` names the
-    methods the path does serve (every one of them, however the routes are split)."""
+    methods the path does serve (every one of them, however the routes are split, and
+    HEAD wherever GET is served)."""
     response = actor.delete("/api/v1/items")
     expect_error(response, "METHOD_NOT_ALLOWED")
-    assert allowed(response) == {"GET", "POST"}
-    assert allowed(actor.post("/api/v1/items/1")) == {"GET", "PUT", "PATCH", "DELETE"}
+    assert allowed(response) == {"GET", "HEAD", "POST"}
+    assert allowed(actor.post("/api/v1/items/1")) == {"GET", "HEAD", "PUT", "PATCH", "DELETE"}
+    assert allowed(actor.put("/health/live")) == {"GET", "HEAD"}
 
 
 def allowed(response: httpx.Response) -> set[str]:
