@@ -211,7 +211,8 @@ def active_admin_ids(admin: ApiClient) -> set[int]:
 def test_the_last_active_admin_cannot_be_demoted_deactivated_or_deleted(
     admin: ApiClient, new_client: Callable[[], ApiClient]
 ) -> None:
-    """409 CONFLICT with a message; with a second active admin the same change works."""
+    """409 CONFLICT with a message; with a second active admin the same change works.
+    An inactive admin does not count: they cannot sign in to administer anything."""
     assert admin.user is not None
     me = f"/api/v1/users/{admin.user['id']}"
     deputy = create_user(admin, role="admin")
@@ -221,6 +222,10 @@ def test_the_last_active_admin_cannot_be_demoted_deactivated_or_deleted(
     second = new_client()
     expect_success(second.login(deputy["email"]))
     expect_success(second.patch(f"/api/v1/users/{deputy['id']}", json={"role": "user"}))
+    dormant = create_user(admin, role="admin")
+    expect_success(admin.patch(f"/api/v1/users/{dormant['id']}", json={"is_active": False}))
+    dormant_now = expect_success(admin.get(f"/api/v1/users/{dormant['id']}"))
+    assert (dormant_now["role"], dormant_now["is_active"]) == ("admin", False)
     assert active_admin_ids(admin) == {admin.user["id"]}
     for attempt in (
         admin.patch(me, json={"role": "user"}),
