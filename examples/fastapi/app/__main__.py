@@ -7,6 +7,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from app.config import get_settings
+from app.config.settings import refusal
 
 
 def main() -> int:
@@ -17,10 +18,7 @@ def main() -> int:
     try:
         settings = get_settings()
     except ValidationError as exc:
-        reasons = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        print(f"Refusing to start: {reasons}", file=sys.stderr)
+        print(refusal(exc), file=sys.stderr)
         return 2
     uvicorn.run(
         "app.asgi:app",

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.config import get_settings
+from app.config.settings import refusal
 from app.db import create_engine, create_sessionmaker
 from app.errors import ConflictError
 from app.main import create_app
@@ -94,6 +95,11 @@ def main() -> int:
     for name, (help_text, _) in COMMANDS.items():
         commands.add_parser(name, help=help_text)
     args = parser.parse_args()
+    try:
+        get_settings()  # read once, up front: a refused setting stops every command alike
+    except ValidationError as exc:
+        print(refusal(exc), file=sys.stderr)
+        return 2
     return COMMANDS[args.command][1]()
 
 

@@ -21,6 +21,7 @@ from app.middleware.request_id import RequestIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.routes import API_PREFIX, api_router, health
 from app.routes.openapi import document_public_operations, operation_id
+from app.services.passwords import configure_hashing
 from app.utils.logging import configure_logging
 
 DOCS_PATH = "/docs"
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Assemble routers, middleware and error handlers for `settings`."""
     settings = settings or get_settings()
     configure_logging(settings)
+    configure_hashing(settings)
     engine = create_engine(settings)
     counters, release_counters = create_storage(settings.redis_url)
 

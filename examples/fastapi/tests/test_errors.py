@@ -27,13 +27,19 @@ async def test_wrong_method_is_a_405_envelope(client: AsyncClient) -> None:
     response = await client.put("/health/live")
     assert response.status_code == 405
     _assert_error(response.json(), ErrorCode.METHOD_NOT_ALLOWED)
-    assert response.headers["Allow"] == "GET"
+    assert response.headers["Allow"] == "GET, HEAD"  # HEAD is served wherever GET is
 
 
 async def test_405_allows_every_method_of_the_path(client: AsyncClient) -> None:
-    # GET and POST on /items are two routes; Allow must name both.
+    # GET and POST on /items are two routes; Allow must name both, and HEAD with GET.
     response = await client.put("/api/v1/items")
-    assert response.headers["Allow"] == "GET, POST"
+    assert response.headers["Allow"] == "GET, HEAD, POST"
+
+
+async def test_405_names_no_head_where_get_is_not_served(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/auth/login")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
 
 
 async def test_malformed_json_is_a_400(client: AsyncClient) -> None:

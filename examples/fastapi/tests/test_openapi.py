@@ -36,7 +36,7 @@ OPERATIONS = {
     "deleteItem": ("delete", "/api/v1/items/{item_id}"),
 }
 PUBLIC = {"live", "ready", "register", "login", "refresh"}
-SIGNED_IN: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
+SIGNED_IN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Component schemas: named on purpose, never after a generic type (`Envelope_ItemRead_`).
 SCHEMAS = {
     "Credentials",

@@ -1,11 +1,15 @@
 """Password hashing: a burst of logins queues for the cores instead of piling up memory."""
 
 import asyncio
+import os
 import threading
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
+from fastapi import FastAPI
 
+from app.config import Settings
 from app.services import passwords
 
 
@@ -34,15 +38,42 @@ class _CountingHasher:
         return password_hash == f"hash-of-{password}"
 
 
-async def test_concurrent_hashes_never_exceed_one_per_core(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def counting_hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[_CountingHasher]:
     hasher = _CountingHasher()
     monkeypatch.setattr(passwords, "_hasher", hasher)
-    burst = max(50, 3 * passwords.HASH_CONCURRENCY)
+    passwords.hashing_limiter.cache_clear()
+    yield hasher
+    passwords.hashing_limiter.cache_clear()  # the next test starts from the default again
+
+
+async def _burst(size: int) -> None:
     results = await asyncio.gather(
-        *(passwords.verify_password("hash-of-pw", "pw") for _ in range(burst)),
-        *(passwords.hash_password("pw") for _ in range(burst)),
+        *(passwords.verify_password("hash-of-pw", "pw") for _ in range(size)),
+        *(passwords.hash_password("pw") for _ in range(size)),
     )
-    assert results == [True] * burst + ["hash-of-pw"] * burst
-    assert hasher.peak == passwords.HASH_CONCURRENCY
+    assert results == [True] * size + ["hash-of-pw"] * size
+
+
+@pytest.mark.parametrize("concurrency", [1, 3])
+async def test_hashes_at_once_follow_password_hash_concurrency(
+    make_app: Callable[..., FastAPI], counting_hasher: _CountingHasher, concurrency: int
+) -> None:
+    make_app(password_hash_concurrency=concurrency)
+    await _burst(30)
+    assert counting_hasher.peak == concurrency
+
+
+@pytest.mark.parametrize(("usable_cpus", "expected"), [(1, 1), (3, 3), (64, 4)])
+def test_the_default_concurrency_is_the_usable_cpus_at_most_four(
+    monkeypatch: pytest.MonkeyPatch, usable_cpus: int, expected: int
+) -> None:
+    # A container limited to a few CPUs of a large host: the host's count must not count.
+    monkeypatch.setattr(os, "cpu_count", lambda: 128)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(usable_cpus)))
+    assert Settings(_env_file=None).password_hash_concurrency == expected
+
+
+def test_password_hash_concurrency_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="password_hash_concurrency"):
+        Settings(_env_file=None, password_hash_concurrency=0)

@@ -1,18 +1,22 @@
 """Rate limits: strict on sign-in, with Retry-After."""
 
+import asyncio
 import secrets
+import socket
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+import anyio
 import pytest
 import time_machine
 import uvicorn
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from starlette.responses import PlainTextResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from structlog.testing import CapturingLogger
 
 from app import __main__ as server
@@ -129,18 +133,44 @@ class _FlakyStorage(MemoryStorage):
     """In-memory counters that fail like an unreachable Redis while `down`."""
 
     down = True
+    calls = 0
 
     async def acquire_sliding_window_entry(
         self, key: str, limit: int, expiry: int, amount: int = 1
     ) -> bool:
+        self.calls += 1
         if self.down:
             msg = "Error 111 connecting to redis:6379. Connection refused."
             raise ConnectionError(msg)
         return await super().acquire_sliding_window_entry(key, limit, expiry, amount)
 
 
+class _StatsFailStorage(MemoryStorage):
+    """Counts hits, then fails when asked how long the window lasts."""
+
+    async def get_sliding_window(self, key: str, expiry: int) -> tuple[int, float, int, float]:
+        msg = "Timeout reading from redis:6379"
+        raise TimeoutError(msg)
+
+
 async def _ok(scope: Scope, receive: Receive, send: Send) -> None:
     await PlainTextResponse("ok")(scope, receive, send)
+
+
+def _limited(storage: Storage, default_limit: str = "100/minute") -> RateLimitMiddleware:
+    return RateLimitMiddleware(
+        _ok,
+        storage=storage,
+        default_limit=default_limit,
+        auth_limit="10/minute",
+        auth_paths=set(),
+        exempt_prefixes=(),
+    )
+
+
+def _client(app: ASGIApp) -> AsyncClient:
+    transport = ASGITransport(app=app, client=(_fresh_ip(), 50000))
+    return AsyncClient(transport=transport, base_url="http://testserver")
 
 
 async def test_a_storage_outage_is_logged_once_and_requests_are_served(
@@ -149,21 +179,68 @@ async def test_a_storage_outage_is_logged_once_and_requests_are_served(
     log = CapturingLogger()
     monkeypatch.setattr(rate_limit, "logger", log)
     storage = _FlakyStorage()
-    limiter = RateLimitMiddleware(
-        _ok,
-        storage=storage,
-        default_limit="100/minute",
-        auth_limit="10/minute",
-        auth_paths=set(),
-        exempt_prefixes=(),
-    )
-    transport = ASGITransport(app=limiter, client=(_fresh_ip(), 50000))
-    async with AsyncClient(transport=transport, base_url="http://testserver") as client:
+    limiter = _limited(storage)
+    async with _client(limiter) as client:
         during = [(await client.get("/")).status_code for _ in range(5)]
         storage.down = False
+        limiter.storage_retry_at = time.monotonic()  # the pause after the failure is over
         after = [(await client.get("/")).status_code for _ in range(3)]
     assert during + after == [200] * 8  # served unlimited while down, as documented
     assert [(call.method_name, call.args[0]) for call in log.calls] == [
         ("error", "rate_limit_storage_unavailable"),
         ("info", "rate_limit_storage_recovered"),
     ]
+
+
+async def test_a_failed_storage_is_left_alone_for_a_while() -> None:
+    storage = _FlakyStorage()
+    async with _client(_limited(storage)) as client:
+        statuses = [(await client.get("/")).status_code for _ in range(5)]
+        storage.down = False
+        back_up = (await client.get("/")).status_code
+    assert statuses == [200] * 5
+    assert back_up == 200
+    assert storage.calls == 1  # one failure, then STORAGE_RETRY_SECONDS without it
+
+
+async def test_a_refusal_whose_window_cannot_be_read_retries_after_the_window() -> None:
+    async with _client(_limited(_StatsFailStorage(), "1/minute")) as client:
+        first, second = [await client.get("/") for _ in range(2)]
+    assert first.status_code == 200
+    assert second.status_code == 429
+    assert second.headers["Retry-After"] == "60"
+
+
+async def _never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read()  # until the client hangs up; not a byte back
+    writer.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize("redis", ["closed port", "silent server"])
+async def test_an_unreachable_redis_keeps_requests_fast_and_served(redis: str) -> None:
+    if redis == "silent server":
+        server = await asyncio.start_server(_never_answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+    else:
+        server, port = None, _closed_port()
+    storage, release = rate_limit.create_storage(f"redis://127.0.0.1:{port}/0")
+    started = time.monotonic()
+    try:
+        with anyio.fail_after(10):  # no timeouts: the first request would wait forever
+            async with _client(_limited(storage)) as client:
+                statuses = [(await client.get("/")).status_code for _ in range(20)]
+    finally:
+        await release()
+        if server is not None:
+            server.close()
+    assert statuses == [200] * 20
+    # One request waits out the Redis timeouts (redis-py retries a refused connection);
+    # the others skip Redis while it is down. Asking Redis every time takes over 5 s.
+    assert time.monotonic() - started < 3

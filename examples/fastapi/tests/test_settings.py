@@ -62,6 +62,12 @@ def test_trusted_proxies_refuse_wildcards_and_non_addresses(proxies: str) -> Non
         _settings(trusted_proxies=proxies)
 
 
+@pytest.mark.parametrize("proxies", ["0.0.0.0/0", "10.0.0.1, ::/0", "192.0.2.1/0"])
+def test_trusted_proxies_refuse_networks_that_hold_every_address(proxies: str) -> None:
+    with pytest.raises(ValidationError, match="is every address, and trusting every address"):
+        _settings(trusted_proxies=proxies)
+
+
 def test_production_refuses_debug() -> None:
     with pytest.raises(ValidationError, match="DEBUG"):
         _settings(environment="production", secret_key=STRONG_KEY, debug=True)

@@ -1,11 +1,12 @@
 """Typed settings, read from the environment (and `.env`) and validated at start-up."""
 
 import ipaddress
+import os
 from functools import lru_cache
 from typing import Annotated, Literal, Self
 
 from limits import parse
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy import URL, make_url
 
@@ -14,11 +15,26 @@ DATABASE_NAME = "my_service"
 # Accepted in development and tests only; production (the default) refuses it.
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
 MIN_SECRET_KEY_LENGTH = 32
+# Each Argon2 hash holds 64 MiB while it runs: a few at a time per worker process.
+MAX_DEFAULT_HASH_CONCURRENCY = 4
+_TRUST_EVERYONE = (
+    "trusting every address would let any client choose its own address (and escape "
+    "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
+)
 
 # The plain URLs people paste map to the async driver this service ships.
 ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
 }
+
+
+def default_hash_concurrency() -> int:
+    """The CPUs this process may run on (its affinity, not the host's count), at most 4."""
+    if hasattr(os, "sched_getaffinity"):  # Linux: honours taskset and cpusets
+        available = len(os.sched_getaffinity(0))
+    else:
+        available = os.cpu_count() or 1
+    return min(available, MAX_DEFAULT_HASH_CONCURRENCY)
 
 
 class Settings(BaseSettings):
@@ -51,6 +67,8 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_default: str = "1000/minute"
     rate_limit_auth: str = "10/minute"
+    # Password hashes running at once, per worker process; the rest queue.
+    password_hash_concurrency: int = Field(default_factory=default_hash_concurrency, ge=1)
 
     access_token_ttl_seconds: int = Field(default=900, ge=1)
     refresh_token_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=1)
@@ -68,14 +86,16 @@ class Settings(BaseSettings):
     @classmethod
     def _check_trusted_proxies(cls, value: list[str]) -> list[str]:
         if "*" in value:
-            msg = (
-                "'*' is refused: it would let any client choose its own address (and escape "
-                "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
-            )
+            msg = f"'*' is refused: {_TRUST_EVERYONE}"
             raise ValueError(msg)
         # Normalised (10.1.2.3/8 -> 10.0.0.0/8); a typo stops the start instead of
         # silently trusting nobody.
-        return [str(ipaddress.ip_network(proxy, strict=False)) for proxy in value]
+        networks = [ipaddress.ip_network(proxy, strict=False) for proxy in value]
+        for network in networks:
+            if network.prefixlen == 0:  # 0.0.0.0/0, ::/0: every address, '*' by another name
+                msg = f"{network} is refused: it is every address, and {_TRUST_EVERYONE}"
+                raise ValueError(msg)
+        return [str(network) for network in networks]
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -136,3 +156,11 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once."""
     return Settings()
+
+
+def refusal(exc: ValidationError) -> str:
+    """Why the settings stop the start, on one line for the operator."""
+    reasons = "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+    )
+    return f"Refusing to start: {reasons}"

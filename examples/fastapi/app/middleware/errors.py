@@ -50,7 +50,8 @@ def _allowed_methods(request: Request) -> str:
     """Every method some route serves at the requested path."""
 
     def served(method: str) -> bool:
-        scope = {**request.scope, "method": method}
+        # HeadMiddleware answers HEAD wherever a GET route matches.
+        scope = {**request.scope, "method": "GET" if method == "HEAD" else method}
         return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
 
     return ", ".join(filter(served, HTTP_METHODS))

@@ -5,7 +5,7 @@ import time
 from collections.abc import Awaitable, Callable, Collection
 
 import structlog
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -14,6 +14,11 @@ from app.errors import ErrorCode
 from app.utils.responses import error_response
 
 logger = structlog.get_logger(__name__)
+
+# A Redis that does not answer costs a request at most this long, not the client's timeout.
+REDIS_TIMEOUT_SECONDS = 0.25
+# Once the storage fails, requests skip it (served unlimited) this long before one retries.
+STORAGE_RETRY_SECONDS = 5.0
 
 
 def create_storage(redis_url: str | None) -> tuple[Storage, Callable[[], Awaitable[None]]]:
@@ -28,7 +33,11 @@ def create_storage(redis_url: str | None) -> tuple[Storage, Callable[[], Awaitab
 
     # Our own pool, so shutdown can close its connections; limits passes it on to redis-py
     # but types its **options as scalars only.
-    pool = ConnectionPool.from_url(redis_url)
+    pool = ConnectionPool.from_url(
+        redis_url,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+    )
     storage = RedisStorage(redis_url, implementation="redispy", connection_pool=pool)  # type: ignore[arg-type]
     return storage, pool.aclose
 
@@ -57,6 +66,7 @@ class RateLimitMiddleware:
         self.auth_paths = frozenset(auth_paths)
         self.exempt_prefixes = exempt_prefixes
         self.storage_down = False  # logged once per outage, not once per request
+        self.storage_retry_at = 0.0  # time.monotonic() before which the storage is skipped
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt_prefixes):
@@ -69,22 +79,10 @@ class RateLimitMiddleware:
             if scope["path"] in self.auth_paths
             else ("api", self.default_limit)
         )
-        try:
-            allowed = await self.limiter.hit(limit, scope_name, key)
-        except Exception as exc:  # a Redis outage must not take the API down: serve unlimited
-            if not self.storage_down:
-                self.storage_down = True
-                logger.error("rate_limit_storage_unavailable", error=repr(exc), limiting="off")
-            allowed = True
-        else:
-            if self.storage_down:
-                self.storage_down = False
-                logger.info("rate_limit_storage_recovered", limiting="on")
-        if allowed:
+        retry_after = await self._retry_after(limit, scope_name, key)
+        if retry_after is None:
             await self.app(scope, receive, send)
             return
-        stats = await self.limiter.get_window_stats(limit, scope_name, key)
-        retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         response = error_response(
             429,
             ErrorCode.RATE_LIMITED,
@@ -92,3 +90,26 @@ class RateLimitMiddleware:
             headers={"Retry-After": str(retry_after)},
         )
         await response(scope, receive, send)
+
+    async def _retry_after(self, limit: RateLimitItem, scope_name: str, key: str) -> int | None:
+        """Seconds until the client may retry; None serves the request."""
+        if time.monotonic() < self.storage_retry_at:
+            return None  # the storage is down: serve unlimited until the next retry
+        allowed = True
+        try:
+            allowed = await self.limiter.hit(limit, scope_name, key)
+            retry_after = None
+            if not allowed:
+                stats = await self.limiter.get_window_stats(limit, scope_name, key)
+                retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        except Exception as exc:  # a Redis outage must not take the API down: serve unlimited
+            self.storage_retry_at = time.monotonic() + STORAGE_RETRY_SECONDS
+            if not self.storage_down:
+                self.storage_down = True
+                logger.error("rate_limit_storage_unavailable", error=repr(exc), limiting="off")
+            # Refused before the storage failed: the whole window is a safe wait.
+            return None if allowed else limit.get_expiry()
+        if self.storage_down:
+            self.storage_down = False
+            logger.info("rate_limit_storage_recovered", limiting="on")
+        return retry_after

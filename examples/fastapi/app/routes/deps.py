@@ -35,7 +35,11 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
 SettingsDep = Annotated[Settings, Depends(_settings)]
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
-_bearer = HTTPBearer(auto_error=False, description="The access token from /auth/login.")
+_bearer = HTTPBearer(
+    scheme_name="bearerAuth",  # the contract's name, not the class's
+    auto_error=False,
+    description="The access token from /auth/login.",
+)
 
 
 async def _current_user(

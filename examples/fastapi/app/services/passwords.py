@@ -1,25 +1,32 @@
 """Argon2id password hashing, off the event loop and a few hashes at a time.
 
-Each hash holds 64 MiB while it runs: at most one per core, so a burst of logins queues
-here instead of multiplying that memory by the size of the thread pool.
+Each hash holds 64 MiB while it runs: at most PASSWORD_HASH_CONCURRENCY at once per
+process, so a burst of logins queues here instead of multiplying that memory by the size
+of the thread pool.
 """
 
-import os
 from functools import cache
 
 from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.config import Settings
+from app.config.settings import default_hash_concurrency
+
 # argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
 _hasher = PasswordHasher()
-HASH_CONCURRENCY = os.cpu_count() or 1
 
 
 @cache
 def hashing_limiter() -> CapacityLimiter:
-    """The limiter every hash and verification waits on (made on first use)."""
-    return CapacityLimiter(HASH_CONCURRENCY)
+    """The limiter every hash and verification waits on, one per process."""
+    return CapacityLimiter(default_hash_concurrency())
+
+
+def configure_hashing(settings: Settings) -> None:
+    """Let PASSWORD_HASH_CONCURRENCY hashes run at once (the app factory calls this)."""
+    hashing_limiter().total_tokens = settings.password_hash_concurrency
 
 
 async def hash_password(password: str) -> str:
