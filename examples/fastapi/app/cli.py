@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.config import get_settings
-from app.config.settings import refusal
+from app.config.settings import Settings, refusal
 from app.db import create_engine, create_sessionmaker
 from app.errors import ConflictError
 from app.main import create_app
@@ -26,11 +26,13 @@ OPENAPI_FILE = Path("openapi.json")
 
 def export_openapi() -> str:
     """The OpenAPI document as committed: stable key order, trailing newline."""
-    return json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+    # The document comes from the code alone: no deployment secret is needed to write it.
+    app = create_app(Settings(environment="development"))
+    return json.dumps(app.openapi(), indent=2, sort_keys=True) + "\n"
 
 
-async def _create_admin(email: str, password: str) -> None:
-    engine = create_engine(get_settings())
+async def _create_admin(settings: Settings, email: str, password: str) -> None:
+    engine = create_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
             await user_service.create_user(session, email=email, password=password, role=Role.ADMIN)
@@ -41,11 +43,12 @@ async def _create_admin(email: str, password: str) -> None:
 
 def create_admin() -> int:
     """Create an admin from ADMIN_EMAIL / ADMIN_PASSWORD, prompting for what is missing."""
+    settings = get_settings()  # before the prompts: refused settings stop it at once
     email = os.environ.get("ADMIN_EMAIL") or input("Admin email: ")
     password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
     try:
         credentials = Credentials(email=email, password=password)
-        asyncio.run(_create_admin(credentials.email, credentials.password))
+        asyncio.run(_create_admin(settings, credentials.email, credentials.password))
     except ValidationError as exc:
         print(f"Invalid admin: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
@@ -56,8 +59,8 @@ def create_admin() -> int:
     return 0
 
 
-async def _purge_expired() -> int:
-    engine = create_engine(get_settings())
+async def _purge_expired(settings: Settings) -> int:
+    engine = create_engine(settings)
     try:
         async with create_sessionmaker(engine)() as session:
             purged = await token_service.purge_expired_refresh_tokens(session)
@@ -69,7 +72,7 @@ async def _purge_expired() -> int:
 
 def purge_expired() -> int:
     """Delete expired refresh tokens; run it daily (cron, a Kubernetes CronJob)."""
-    purged = asyncio.run(_purge_expired())
+    purged = asyncio.run(_purge_expired(get_settings()))
     print(f"Purged {purged} expired refresh tokens.")
     return 0
 
@@ -96,11 +99,10 @@ def main() -> int:
         commands.add_parser(name, help=help_text)
     args = parser.parse_args()
     try:
-        get_settings()  # read once, up front: a refused setting stops every command alike
-    except ValidationError as exc:
+        return COMMANDS[args.command][1]()
+    except ValidationError as exc:  # the settings a command needs were refused
         print(refusal(exc), file=sys.stderr)
         return 2
-    return COMMANDS[args.command][1]()
 
 
 if __name__ == "__main__":
