@@ -14,7 +14,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
     print(f"copier-backend starter: http://{settings.host}:{settings.port}/")
-    print(f"  template: {settings.template_url} (ref: {settings.template_ref or 'newest tag, else HEAD'})")
+    ref = settings.template_ref or "newest tag, else HEAD"
+    print(f"  template: {settings.template_url} (ref: {ref})")
     uvicorn.run(
         create_app(settings),
         host=settings.host,

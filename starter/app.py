@@ -1,19 +1,21 @@
 """The starter page and its API (docs/starter.md).
 
-    GET /                 the page: every question of copier.yml, Generate
-    GET /generate?...     the page's form: a zip, or the page with Copier's messages (400)
-    GET /api/catalog      questions, choices, defaults, exclusions (JSON)
-    GET /api/validate?... Copier's verdict on a set of answers (JSON, never renders)
-    GET /starter.zip?...  a zip of the rendered service, or 400 JSON with Copier's messages
+GET /                 the page: every question of copier.yml, Generate
+GET /generate?...     the page's form: a zip, or the page with Copier's messages (400)
+GET /api/catalog      questions, choices, defaults, exclusions (JSON)
+GET /api/validate?... Copier's verdict on a set of answers (JSON, never renders)
+GET /starter.zip?...  a zip of the rendered service, or 400 JSON with Copier's messages
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import stat
@@ -25,7 +27,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
-import re
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -60,7 +61,6 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 SAFE_NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")
-RENDER_PATHS = {"/starter.zip", "/generate"}
 
 
 def error(status: int, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
@@ -126,7 +126,6 @@ class Limits:
     def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
         self.max_bytes = settings.max_request_bytes
-        self.renders = RateLimiter(settings.renders_per_minute)
         self.requests = RateLimiter(settings.requests_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -145,8 +144,7 @@ class Limits:
             response = error(411, "A request body needs a Content-Length.")
         else:
             client = scope["client"][0] if scope.get("client") else "unknown"
-            limiter = self.renders if scope["path"] in RENDER_PATHS else self.requests
-            wait = limiter.check(client)
+            wait = self.requests.check(client)
             if wait:
                 response = error(
                     429,
@@ -172,7 +170,7 @@ class RenderFailed(Exception):
 
 def zip_folder(folder: Path, top: str) -> bytes:
     """Every file under folder (.git included) under `top/`, modes and symlinks kept."""
-    buffer = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)
+    buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for root, dirs, files in os.walk(folder):
             dirs.sort()
@@ -188,8 +186,7 @@ def zip_folder(folder: Path, top: str) -> bytes:
                 else:
                     info.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(info, path.read_bytes())
-    buffer.seek(0)
-    return buffer.read()
+    return buffer.getvalue()
 
 
 def render_env() -> dict[str, str]:
@@ -210,15 +207,18 @@ class Renderer:
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
-        if self.waiting >= self.settings.max_queued and self.slots.locked():
+        if not self.slots.locked():
+            await self.slots.acquire()  # free: returns at once
+        elif self.waiting >= self.settings.max_queued or self.settings.queue_seconds <= 0:
             raise Busy
-        self.waiting += 1
-        try:
-            await asyncio.wait_for(self.slots.acquire(), self.settings.queue_seconds)
-        except TimeoutError as exc:
-            raise Busy from exc
-        finally:
-            self.waiting -= 1
+        else:
+            self.waiting += 1
+            try:
+                await asyncio.wait_for(self.slots.acquire(), self.settings.queue_seconds)
+            except TimeoutError as exc:
+                raise Busy from exc
+            finally:
+                self.waiting -= 1
         try:
             yield
         finally:
@@ -286,6 +286,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     questionnaire = Questionnaire(settings.template_url, settings.template_ref)
     renderer = Renderer(settings)
+    render_limit = RateLimiter(settings.renders_per_minute)
     pages = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True),
@@ -312,10 +313,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
         return HTMLResponse(html, status_code=status)
 
-    async def generate(answers: Mapping[str, str]) -> Response:
+    async def generate(request: Request, answers: Mapping[str, str]) -> Response:
         evaluation = questionnaire.evaluate(answers)
         if not evaluation.ok:
             return JSONResponse({"errors": evaluation.errors}, status_code=400)
+        # Renders are what costs: counted per client once the answers are valid.
+        wait = render_limit.check(request.client.host if request.client else "unknown")
+        if wait:
+            message = "Too many renders from your address: try again later."
+            return error(429, message, {"Retry-After": str(wait)})
         # The folder (and the zip's top folder) is named after the slug Copier validated;
         # anything else that could name a path gets a fixed name.
         slug = str(evaluation.answers.get("project_slug") or "")
@@ -324,7 +330,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             content = await renderer.render(evaluation.given, slug)
         except Busy:
-            return error(503, "Every render slot is busy: try again shortly.", {"Retry-After": "10"})
+            return error(
+                503, "Every render slot is busy: try again shortly.", {"Retry-After": "10"}
+            )
         except RenderFailed as exc:
             return error(500, str(exc))
         return Response(
@@ -343,7 +351,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         evaluation = questionnaire.evaluate(answers)
         if not evaluation.ok:
             return page(evaluation, status=400)
-        return await generate(answers)
+        return await generate(request, answers)
 
     async def catalog(request: Request) -> Response:
         body = dict(questionnaire.catalog())
@@ -362,7 +370,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         answers, problem = parse_query(request, blank_is_default=False)
         if problem:
             return error(400, problem)
-        return await generate(answers)
+        return await generate(request, answers)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -154,7 +154,9 @@ class Questionnaire:
                         and not isinstance(raw, bool)
                         and str(raw).strip().lower() not in BOOL_WORDS
                     ):
-                        raise ValueError(f"Invalid answer for '{name}': {raw!r} is not true or false")
+                        raise ValueError(
+                            f"Invalid answer for '{name}': {raw!r} is not true or false"
+                        )
                     value = question.parse_answer(raw)
                     question.validate_answer(value)
                 except Exception as exc:  # noqa: BLE001 - Copier's message, shown as is
@@ -237,10 +239,20 @@ class Questionnaire:
                             or _has_validator(self.details[other])
                         ):
                             continue
-                        for option in values:
-                            pair = self._evaluate({name: choice["value"], other: option["value"]})
-                            if name in pair.errors or other in pair.errors:
-                                excludes.setdefault(other, []).append(option["value"])
+                        refused = [
+                            option["value"]
+                            for option in values
+                            if {name, other}
+                            & set(
+                                self._evaluate(
+                                    {name: choice["value"], other: option["value"]}
+                                ).errors
+                            )
+                        ]
+                        # Refused whatever `other` is: the conflict is with a third
+                        # answer (its default), not with `other`.
+                        if refused and len(refused) < len(values):
+                            excludes[other] = refused
                     choice["excludes"] = excludes
             self._catalog = {
                 "template": {"commit": self.commit},
