@@ -382,7 +382,7 @@ def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
     downloads.mkdir()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1100"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1200"):
         options.add_argument(flag)
     options.add_experimental_option(
         "prefs",
@@ -414,7 +414,10 @@ def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
         Select(driver.find_element(By.ID, "q-license")).select_by_value("BSD-3-Clause")
         Select(driver.find_element(By.ID, "q-ci_provider")).select_by_value("gitlab")
         Select(driver.find_element(By.ID, "q-python_version")).select_by_value("3.11")
-        time.sleep(0.5)  # the last check's answer is shown
+        wait.until(lambda d: "ci_provider=gitlab" in d.find_element(By.ID, "curl").text)
+        curl = driver.find_element(By.ID, "curl").text
+        assert "project_name=Browser+Demo&license=BSD-3-Clause&ci_provider=gitlab" in curl
+        assert driver.find_element(By.ID, "status").text == ""
         driver.save_screenshot(str(SCREENSHOT))
         driver.find_element(By.ID, "generate").click()
         deadline = time.monotonic() + 300

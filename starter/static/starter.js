@@ -32,7 +32,14 @@
         field.placeholder = String(verdict.answers[name]);
       }
     }
-    curl.textContent = "curl -fsSLo service.zip '" + location.origin + "/starter.zip?" + answers().toString() + "'";
+    // The same service for a script: only the answers that differ from the defaults.
+    const changed = new URLSearchParams();
+    for (const [name, value] of answers()) {
+      if (form.elements[name].dataset.default !== value) changed.append(name, value);
+    }
+    const query = changed.toString();
+    curl.textContent = "curl -fsSLo service.zip '" + location.origin + "/starter.zip" + (query ? "?" + query : "") + "'";
+    if (verdict.ok) status.textContent = "";
   }
 
   async function check() {
@@ -45,10 +52,12 @@
     return verdict;
   }
 
-  form.addEventListener("input", function () {
+  function later() {
     clearTimeout(timer);
     timer = setTimeout(check, 250);
-  });
+  }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
 
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
