@@ -33,5 +33,5 @@ soak: ## Load a rendered service for a bounded time; fail on errors or memory gr
 	uv run --group bench python bench/soak.py $(ARGS)
 
 .PHONY: starter
-starter: ## The service starter page on http://$(HOST):$(PORT)/ (docs/starter.md); TEMPLATE_URL=... to publish
-	HOST=$(HOST) PORT=$(PORT) TEMPLATE_URL=$(TEMPLATE_URL) uv run --group starter python -m starter
+starter: ## The service starter page on http://127.0.0.1:8080/ (HOST, PORT, TEMPLATE_URL: docs/starter.md)
+	HOST=$(HOST) PORT=$(PORT) TEMPLATE_URL=$(TEMPLATE_URL) uv run --no-dev --group starter python -m starter
