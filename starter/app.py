@@ -251,13 +251,17 @@ class Renderer:
                 process.communicate(json.dumps(dict(answers)).encode()),
                 self.settings.render_timeout,
             )
-        except (TimeoutError, asyncio.CancelledError):
+        except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             await process.wait()
             raise RenderFailed(
                 f"The render took longer than {self.settings.render_timeout}s."
             ) from None
+        except asyncio.CancelledError:  # the server is stopping: no orphan render
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            raise
         finally:
             # A task may leave children behind (git, uv): end the group.
             with contextlib.suppress(ProcessLookupError, PermissionError):

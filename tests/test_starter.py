@@ -114,8 +114,9 @@ def copier_message(answers: Mapping[str, Any], template: Path, dst: Path) -> str
     return str(refused.value)
 
 
-def files(root: Path) -> dict[str, bytes]:
-    """Every working-tree file (not .git), .env's random secret masked."""
+def files(root: Path) -> dict[str, tuple[bytes, bool]]:
+    """Every working-tree file (not .git) and whether it is executable; .env's random
+    secret masked."""
     found = {}
     for path in sorted(root.rglob("*")):
         relpath = path.relative_to(root)
@@ -123,7 +124,7 @@ def files(root: Path) -> dict[str, bytes]:
             content = path.read_bytes()
             if relpath.name == ".env":
                 content = RANDOM_LINE.sub(b"SECRET_KEY=<random>", content)
-            found[relpath.as_posix()] = content
+            found[relpath.as_posix()] = (content, os.access(path, os.X_OK))
     return found
 
 
@@ -232,6 +233,14 @@ def test_a_bad_answer_is_400_with_copiers_message_and_renders_nothing(
         assert errors[name] == copier_message({name: value}, template.path, tmp_path / name)
     assert 'The slug "app" is reserved' in errors["project_slug"]
 
+    # The page's form without JavaScript: the page again, the message by its field.
+    page = httpx.get(f"{server}/generate", params={"project_slug": "app", "database": ""})
+    assert page.status_code == 400
+    assert page.headers["content-type"].startswith("text/html")
+    field = page.text.split('data-question="project_slug"', 1)[1].split("</div>", 1)[0]
+    assert "is reserved (it would shadow a Python module or tool)" in field
+    assert 'value="app"' in field
+
 
 def test_only_known_questions_are_accepted_and_no_answer_reaches_a_path(server: str) -> None:
     for name in ("_subdirectory", "_src_path", "_tasks", "_copier_conf", "is_python", "x"):
@@ -304,7 +313,18 @@ def test_zip_equals_copier_copy_and_the_service_updates(
     assert recorded["_src_path"] == str(template.path)
     assert recorded["database"] == "postgresql"
     assert recorded["description"] == answers["description"]
-    assert "{{ 7*7 }}" in (service / "catalog-info.yaml").read_text()
+    component, api = yaml.safe_load_all((service / "catalog-info.yaml").read_text())
+    assert component["kind"] == "Component"
+    assert component["metadata"]["name"] == "orders-api"
+    assert component["metadata"]["description"] == answers["description"]  # {{ 7*7 }} as is
+    assert component["spec"]["type"] == "service"
+    assert component["spec"]["owner"] == "ops-touch-" + re.sub(
+        r"[^a-z0-9]+", "-", str(marker).lower()
+    ).strip("-")
+    assert component["spec"]["providesApis"] == [api["metadata"]["name"]]
+    assert api["kind"] == "API"
+    assert api["spec"]["type"] == "openapi"
+    assert api["spec"]["definition"] == {"$text": "./openapi.json"}
     assert not marker.exists()
     print(f"render over HTTP: {elapsed:.1f}s")
 
