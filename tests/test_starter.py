@@ -178,12 +178,12 @@ def test_catalog_lists_every_question_of_copier_yml_from_copier_itself(
     assert catalog["template"]["url"] == str(template.path)
 
 
-def test_catalog_derives_exclusions_and_hidden_questions_from_the_template(
-    template: TemplateRepo, tmp_path: Path
-) -> None:
-    """A validator that refuses a pair and a choice that turns a `when:` off show up in
-    the catalogue and in /api/validate without a change to the starter's code."""
-    variant = TemplateRepo.from_working_tree(tmp_path / "variant")
+@pytest.fixture(scope="module")
+def variant_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The page on a variant of the template: a non-Python framework choice (so
+    `python_version`'s `when:` turns false) and a validator refusing Redis with SQLite."""
+    tmp = tmp_path_factory.mktemp("variant")
+    variant = TemplateRepo.from_working_tree(tmp / "variant")
     variant.replace(
         "copier.yml",
         "    FastAPI (Python, async): fastapi\n",
@@ -196,28 +196,37 @@ def test_catalog_derives_exclusions_and_hidden_questions_from_the_template(
         'database.{% endif %}"\n  help: Use Redis',
     )
     variant.release("v1.1.0", "a variant")
-    with starter_server(variant.path, tmp_path) as base:
-        catalog = httpx.get(f"{base}/api/catalog").json()
-        by_name = {q["name"]: q for q in catalog["questions"]}
-        choices = {c["value"]: c for c in by_name["database"]["choices"]}
-        assert choices["sqlite"]["excludes"] == {"use_redis": [True]}
-        assert choices["postgresql"]["excludes"] == {}
-        redis = {c["value"]: c for c in by_name["use_redis"]["choices"]}
-        assert redis[True]["excludes"] == {"database": ["sqlite"]}
-        framework = {c["value"]: c for c in by_name["framework"]["choices"]}
-        assert framework["other"]["hides"] == ["python_version"]
-        assert framework["fastapi"]["hides"] == []
+    with starter_server(variant.path, tmp) as base:
+        yield base
 
-        verdict = httpx.get(
-            f"{base}/api/validate", params={"framework": "other", "python_version": "3.12"}
-        ).json()
-        assert verdict["applicable"]["python_version"] is False
-        assert "python_version" not in verdict["answers"]  # ignored where not asked
-        refused = httpx.get(f"{base}/starter.zip", params={"use_redis": "true"})
-        assert refused.status_code == 400
-        assert refused.json()["errors"]["use_redis"] == (
-            "Validation error for question 'use_redis': Redis needs a server database."
-        )
+
+def test_catalog_derives_exclusions_and_hidden_questions_from_the_template(
+    variant_server: str,
+) -> None:
+    """A validator that refuses a pair and a choice that turns a `when:` off show up in
+    the catalogue and in /api/validate without a change to the starter's code."""
+    base = variant_server
+    catalog = httpx.get(f"{base}/api/catalog").json()
+    by_name = {q["name"]: q for q in catalog["questions"]}
+    choices = {c["value"]: c for c in by_name["database"]["choices"]}
+    assert choices["sqlite"]["excludes"] == {"use_redis": [True]}
+    assert choices["postgresql"]["excludes"] == {}
+    redis = {c["value"]: c for c in by_name["use_redis"]["choices"]}
+    assert redis[True]["excludes"] == {"database": ["sqlite"]}
+    framework = {c["value"]: c for c in by_name["framework"]["choices"]}
+    assert framework["other"]["hides"] == ["python_version"]
+    assert framework["fastapi"]["hides"] == []
+
+    verdict = httpx.get(
+        f"{base}/api/validate", params={"framework": "other", "python_version": "3.12"}
+    ).json()
+    assert verdict["applicable"]["python_version"] is False
+    assert "python_version" not in verdict["answers"]  # ignored where not asked
+    refused = httpx.get(f"{base}/starter.zip", params={"use_redis": "true"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["use_redis"] == (
+        "Validation error for question 'use_redis': Redis needs a server database."
+    )
 
 
 def test_a_bad_answer_is_400_with_copiers_message_and_renders_nothing(
@@ -389,17 +398,14 @@ def chromium() -> tuple[str, str]:
     return browser, driver
 
 
-def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
-    server: str, tmp_path: Path
-) -> None:
+@contextlib.contextmanager
+def chrome(downloads: Path) -> Iterator[Any]:
+    """Headless Chromium through Selenium, saving downloads into `downloads`."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser, driver_path = chromium()
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
+    downloads.mkdir(exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1200"):
@@ -410,6 +416,49 @@ def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
     )
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_the_page_in_chromium_hides_questions_and_shows_copiers_messages(
+    variant_server: str, tmp_path: Path
+) -> None:
+    """A question whose `when:` turns false is hidden (and not sent); a pair a validator
+    refuses shows Copier's message by the field, and Generate renders nothing."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    with chrome(tmp_path / "downloads") as driver:
+        wait = WebDriverWait(driver, 30)
+        driver.get(variant_server + "/")
+        python = driver.find_element(By.CSS_SELECTOR, '[data-question="python_version"]')
+        assert python.is_displayed()
+        Select(driver.find_element(By.ID, "q-framework")).select_by_value("other")
+        wait.until(lambda d: not python.is_displayed())
+        assert not driver.find_element(By.ID, "q-python_version").is_enabled()
+        wait.until(lambda d: "python_version" not in d.find_element(By.ID, "curl").text)
+        Select(driver.find_element(By.ID, "q-framework")).select_by_value("fastapi")
+        wait.until(lambda d: python.is_displayed())
+
+        Select(driver.find_element(By.ID, "q-use_redis")).select_by_value("true")
+        message = "Redis needs a server database."
+        wait.until(lambda d: message in d.find_element(By.ID, "error-use_redis").text)
+        driver.find_element(By.ID, "generate").click()
+        wait.until(lambda d: "nothing was rendered" in d.find_element(By.ID, "status").text)
+        Select(driver.find_element(By.ID, "q-database")).select_by_value("postgresql")
+        wait.until(lambda d: d.find_element(By.ID, "error-use_redis").text == "")
+    assert not list((tmp_path / "downloads").iterdir())
+
+
+def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
+    server: str, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    downloads = tmp_path / "downloads"
+    with chrome(downloads) as driver:
         wait = WebDriverWait(driver, 30)
         driver.get(server + "/")
         labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".question .name")]
@@ -447,8 +496,6 @@ def test_the_page_in_chromium_generates_a_service_whose_tests_pass(
             time.sleep(0.5)
             zips = [p for p in downloads.glob("*.zip") if not p.name.endswith(".crdownload")]
         time.sleep(0.5)
-    finally:
-        driver.quit()
 
     assert [p.name for p in zips] == ["browser-demo.zip"]
     unzip(zips[0].read_bytes(), tmp_path)
