@@ -98,8 +98,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> TemplateRepo:
 
 
 @pytest.fixture(scope="module")
-def server(template: TemplateRepo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with starter_server(template.path, tmp_path_factory.mktemp("server")) as base:
+def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default server's folder: its log, and `renders/` (its TMPDIR)."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="module")
+def server(template: TemplateRepo, server_tmp: Path) -> Iterator[str]:
+    with starter_server(template.path, server_tmp) as base:
         yield base
 
 
@@ -279,7 +285,7 @@ def test_security_headers_on_the_page_and_the_api(server: str) -> None:
 
 
 def test_zip_equals_copier_copy_and_the_service_updates(
-    server: str, template: TemplateRepo, tmp_path: Path
+    server: str, server_tmp: Path, template: TemplateRepo, tmp_path: Path
 ) -> None:
     """Same files as `copier copy` with the same answers, one commit, `_src_path` at
     TEMPLATE_URL; `copier update` then brings a new release. Answers stay data: Jinja
@@ -301,6 +307,12 @@ def test_zip_equals_copier_copy_and_the_service_updates(
     names = unzip(response.content, tmp_path)
     assert all(n.startswith("orders-api/") and ".." not in n.split("/") for n in names)
     service = tmp_path / "orders-api"
+    # The render's folder and Copier's clone for it are gone; what stays is the page's
+    # own clone of the template (read at start) and its preview folder.
+    left = sorted(p.name for p in (server_tmp / "renders").iterdir())
+    assert len(left) == 2, left
+    assert left[0].startswith("copier._vcs.clone."), left
+    assert left[1].startswith("starter-preview-"), left
 
     reference = tmp_path / "reference" / "orders-api"
     reference.parent.mkdir()
