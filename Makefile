@@ -5,6 +5,11 @@
 export UV_CACHE_DIR ?= $(HOME)/.cache/copier-backend/uv
 export npm_config_cache ?= $(HOME)/.cache/copier-backend/npm
 
+# The starter page (make starter): where it listens, and the template it renders.
+HOST ?= 127.0.0.1
+PORT ?= 8080
+TEMPLATE_URL ?=
+
 .DEFAULT_GOAL := help
 
 .PHONY: help
@@ -26,3 +31,7 @@ bench: ## Measure render, HTTP, test-suite and memory costs against floors (need
 .PHONY: soak
 soak: ## Load a rendered service for a bounded time; fail on errors or memory growth
 	uv run --group bench python bench/soak.py $(ARGS)
+
+.PHONY: starter
+starter: ## The service starter page on http://127.0.0.1:8080/ (HOST, PORT, TEMPLATE_URL: docs/starter.md)
+	HOST=$(HOST) PORT=$(PORT) TEMPLATE_URL=$(TEMPLATE_URL) uv run --no-dev --group starter python -m starter
