@@ -1,18 +1,24 @@
-"""One structured log line per request."""
+"""One structured log line per request, and its metrics."""
 
 import time
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.metrics import Metrics
+
 logger = structlog.get_logger("app.access")
 
 
 class AccessLogMiddleware:
-    """Logs method, path, status, duration and client once the response is sent."""
+    """Logs method, path, status, duration and client once the response is sent.
 
-    def __init__(self, app: ASGIApp) -> None:
+    With `metrics`, it also counts the request: one layer times both.
+    """
+
+    def __init__(self, app: ASGIApp, *, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,12 +36,15 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_capturing_status)
         finally:
+            seconds = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.observe(scope, status, seconds)
             client = scope.get("client")
             logger.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                duration_ms=round(seconds * 1000, 2),
                 client=client[0] if client else None,
             )
