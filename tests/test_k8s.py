@@ -19,12 +19,14 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from matrix import MATRIX, combo_id, default_combinations
+from matrix import CONFIG, MATRIX, combo_id, default_combinations
 from test_render import RENDERS, Render, render, render_once, render_root  # noqa: F401
 
 KUBERNETES_VERSION = "1.37"
 OVERLAYS = ("dev", "production")
 CHECKOV = "checkov==3.3.30"
+# Per framework: port, server command, migration command (copier.yml).
+RUNTIMES: dict[str, dict[str, Any]] = CONFIG["container_runtimes"]["default"]
 
 # What Checkov reports for these manifests and why it stays. Offline, Checkov rates
 # no finding (severity None); the test fails on any finding not listed here.
@@ -147,6 +149,29 @@ def test_production_runs_the_service_as_the_standards_say(render: Render) -> Non
         assert all("value" not in e for e in container["env"]), "a secret written inline"
 
 
+def test_the_migration_phase_holds_what_the_job_needs(render: Render) -> None:  # noqa: F811
+    """README step 1 applies `-l app.kubernetes.io/component!=server`: the Job and what it
+    uses (settings, service account), not the new server."""
+    objects = build(render.path, "production")
+    first = {
+        obj["kind"]: obj
+        for obj in objects
+        if obj["metadata"]["labels"].get("app.kubernetes.io/component") != "server"
+    }
+    assert set(first) == {"ServiceAccount", "ConfigMap", "Job", "NetworkPolicy"}
+    job_pod = first["Job"]["spec"]["template"]["spec"]
+    assert job_pod["serviceAccountName"] == first["ServiceAccount"]["metadata"]["name"]
+    (container,) = job_pod["containers"]
+    assert container["envFrom"] == [
+        {"configMapRef": {"name": first["ConfigMap"]["metadata"]["name"]}}
+    ]
+    assert container["command"] == RUNTIMES[render.answers["framework"]]["migrate"]
+    server = by_kind(objects)["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert server["image"] == container["image"], "the Job migrates with the new image"
+    assert server["command"] == RUNTIMES[render.answers["framework"]]["command"]
+    assert server["ports"][0]["containerPort"] == RUNTIMES[render.answers["framework"]]["port"]
+
+
 def test_dev_overlay_is_one_pod_in_its_own_namespace(render: Render) -> None:  # noqa: F811
     kinds = by_kind(build(render.path, "dev"))
     production = by_kind(build(render.path, "production"))
@@ -165,6 +190,7 @@ def test_security_scan_finds_only_accepted_findings(
     tmp_path: Path,
 ) -> None:
     """Checkov on both overlays of every combination of the framework, in one run."""
+    assert framework in RUNTIMES, f"copier.yml's container_runtimes has no {framework} entry"
     combos = [c for c in MATRIX if c["framework"] == framework]
     assert any(c in combos for c in default_combinations())
     for combo in combos:
