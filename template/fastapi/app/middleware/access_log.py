@@ -3,6 +3,7 @@
 import time
 
 import structlog
+from opentelemetry import trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.metrics import Metrics
@@ -13,12 +14,16 @@ logger = structlog.get_logger("app.access")
 class AccessLogMiddleware:
     """Logs method, path, status, duration and client once the response is sent.
 
-    With `metrics`, it also counts the request: one layer times both.
+    With `metrics`, it also counts the request: one layer times both. With `tracing`,
+    the line carries the trace id of the request's span.
     """
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, metrics: Metrics | None = None, tracing: bool = False
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,11 +45,15 @@ class AccessLogMiddleware:
             if self.metrics is not None:
                 self.metrics.observe(scope, status, seconds)
             client = scope.get("client")
-            logger.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                duration_ms=round(seconds * 1000, 2),
-                client=client[0] if client else None,
-            )
+            fields: dict[str, object] = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "client": client[0] if client else None,
+            }
+            if self.tracing:
+                span = trace.get_current_span().get_span_context()
+                if span.is_valid:  # untraced paths (probes, /metrics) have no span
+                    fields["trace_id"] = f"{span.trace_id:032x}"
+            logger.info("request", **fields)
