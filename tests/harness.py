@@ -65,6 +65,7 @@ SETTINGS = (
     "ADMIN_EMAIL",
     "ADMIN_PASSWORD",
     "TRUSTED_PROXIES",
+    "METRICS_ENABLED",
 )
 STRIPPED_PREFIXES = ("PYTEST_", "UV_", "MAKE", "MFLAGS")
 STRIPPED = {
@@ -442,6 +443,8 @@ class Server:
         # The suite's clients stand behind a proxy on loopback: each sends its own
         # address as X-Forwarded-For (contract/api.py).
         env.setdefault("TRUSTED_PROXIES", "127.0.0.1")
+        # The contract suite checks /metrics (tests/contract/test_metrics.py).
+        env.setdefault("METRICS_ENABLED", "true")
         self.log_path = self.project_dir / f"server-{self.port}.log"
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

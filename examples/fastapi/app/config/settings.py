@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_default: str = "1000/minute"
     rate_limit_auth: str = "10/minute"
+    metrics_enabled: bool = False  # GET /metrics, Prometheus text
+    # On SIGTERM: how long requests in flight may take to finish before the process exits.
+    shutdown_grace_seconds: int = Field(default=20, ge=0)
+    # Set: traces go to this OpenTelemetry collector (OTLP over HTTP); unset: no tracing.
+    otel_exporter_otlp_endpoint: str | None = None
     # Password hashes running at once, per worker process; the rest queue.
     password_hash_concurrency: int = Field(default_factory=default_hash_concurrency, ge=1)
 

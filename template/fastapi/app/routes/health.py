@@ -19,7 +19,9 @@ async def live() -> LivenessEnvelope:
 
 @router.get("/ready", summary="Readiness probe", responses=error_responses(503))
 async def ready(request: Request) -> ReadinessEnvelope:
-    """The service can reach its database."""
+    """The service can reach its database and is not shutting down."""
+    if request.app.state.shutdown.draining:
+        raise ServiceUnavailableError("Shutting down")
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
