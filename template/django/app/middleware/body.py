@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -37,8 +38,10 @@ class BodyGuardMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not declared.isdigit() or int(declared) > self.max_bytes:
             return self._too_large()
-        # The server has the whole body by now; a chunked one declared no length.
-        body = request.body
+        try:  # a chunked body declared no length: Django counts it as it reads
+            body = request.body
+        except RequestDataTooBig:
+            return self._too_large()
         if len(body) > self.max_bytes:
             return self._too_large()
         if not body or not request.path.startswith(API_PREFIX):

@@ -25,6 +25,7 @@ class Command(BaseCommand):
             log_config=None,  # the app configures logging itself
             access_log=False,  # one structured line per request comes from the app
             server_header=False,
+            lifespan="off",  # Django's ASGI handler has no startup or shutdown hooks
             # The app reads X-Forwarded-For itself, from TRUSTED_PROXIES only;
             # uvicorn's own reading (FORWARDED_ALLOW_IPS) would trust loopback regardless.
             proxy_headers=False,
