@@ -38,11 +38,8 @@ class BodyGuardMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not declared.isdigit() or int(declared) > self.max_bytes:
             return self._too_large()
-        try:  # a chunked body declared no length: Django counts it as it reads
-            body = request.body
-        except RequestDataTooBig:
-            return self._too_large()
-        if len(body) > self.max_bytes:
+        body = self._body(request)
+        if body is None:
             return self._too_large()
         if not body or not request.path.startswith(API_PREFIX):
             return None
@@ -55,6 +52,14 @@ class BodyGuardMiddleware:
                 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json"
             )
         return None
+
+    def _body(self, request: HttpRequest) -> bytes | None:
+        """The body, or None when it is over the limit (a chunked one declared no length)."""
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return None
+        return body if len(body) <= self.max_bytes else None
 
     def _too_large(self) -> HttpResponse:
         return error_response(

@@ -21,7 +21,7 @@ REDIS_TIMEOUT_SECONDS = 0.25
 # Once the storage fails, requests skip it (served unlimited) this long before one retries.
 STORAGE_RETRY_SECONDS = 5.0
 AUTH_PATHS = frozenset({"/api/v1/auth/login", "/api/v1/auth/register"})
-EXEMPT_PREFIXES = ("/health", "/docs", "/api/v1/openapi.json")
+EXEMPT_PREFIXES = ("/health", "/docs", "/api/v1/openapi.json", "/metrics")
 
 
 def create_storage(redis_url: str | None) -> Storage:

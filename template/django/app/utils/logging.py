@@ -47,3 +47,5 @@ def configure_logging(env: Env) -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # Django's warning for every 4xx repeats the access line; its 5xx errors stay.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
