@@ -1,0 +1,1 @@
+"""The service: routes, services, schemas and models, one module per resource."""

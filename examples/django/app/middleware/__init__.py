@@ -1,0 +1,1 @@
+"""Request id, access log, security headers, CORS, errors, body guard, rate limit."""

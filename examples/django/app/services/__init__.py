@@ -1,0 +1,1 @@
+"""Business logic: keyword-only functions that raise ApplicationError and know no HTTP."""
