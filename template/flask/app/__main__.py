@@ -28,6 +28,7 @@ def main() -> int:
     # gunicorn takes over this process: its master forwards signals and manages workers.
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:app.gunicorn_conf"]
     os.execv(sys.executable, [*gunicorn, "app.wsgi:app"])  # noqa: S606 (no shell, fixed arguments)
+    return 0  # not reached: execv does not return
 
 
 if __name__ == "__main__":

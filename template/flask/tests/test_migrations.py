@@ -3,7 +3,6 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.models import Base
 
@@ -13,5 +12,5 @@ def _differences(connection: Connection) -> list[object]:
     return list(compare_metadata(context, Base.metadata))
 
 
-async def test_migrations_match_the_models(connection: AsyncConnection) -> None:
-    assert await connection.run_sync(_differences) == []
+def test_migrations_match_the_models(connection: Connection) -> None:
+    assert _differences(connection) == []

@@ -45,21 +45,32 @@ class RateLimiter:
         exempt_prefixes: tuple[str, ...],
     ) -> None:
         """Check every request of `app` against the limits in `settings`."""
-        limits = _Limits(settings, auth_paths=auth_paths, exempt_prefixes=exempt_prefixes)
+        limits = RateLimits(
+            storage=create_storage(settings.redis_url),
+            default_limit=settings.rate_limit_default,
+            auth_limit=settings.rate_limit_auth,
+            auth_paths=auth_paths,
+            exempt_prefixes=exempt_prefixes,
+        )
         app.extensions["rate_limiter"] = limits
         app.before_request(limits.check)
 
 
-class _Limits:
+class RateLimits:
     """429 with `Retry-After` once a client (by address) exceeds its limit."""
 
     def __init__(
-        self, settings: Settings, *, auth_paths: Collection[str], exempt_prefixes: tuple[str, ...]
+        self,
+        *,
+        storage: Storage,
+        default_limit: str,
+        auth_limit: str,
+        auth_paths: Collection[str],
+        exempt_prefixes: tuple[str, ...],
     ) -> None:
-        self.storage = create_storage(settings.redis_url)
-        self.limiter = SlidingWindowCounterRateLimiter(self.storage)
-        self.default_limit = parse(settings.rate_limit_default)
-        self.auth_limit = parse(settings.rate_limit_auth)
+        self.limiter = SlidingWindowCounterRateLimiter(storage)
+        self.default_limit = parse(default_limit)
+        self.auth_limit = parse(auth_limit)
         self.auth_paths = frozenset(auth_paths)
         self.exempt_prefixes = exempt_prefixes
         self.storage_down = False  # logged once per outage, not once per request

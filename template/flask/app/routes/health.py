@@ -1,13 +1,14 @@
 """Liveness and readiness probes, outside the versioned API."""
 
 from flask import Response
-from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import ServiceUnavailableError
 from app.extensions import db
-from app.routes.openapi import error_responses
+from app.routes.openapi import error_responses, operation_id
 from app.schemas.health import Liveness, LivenessEnvelope, Readiness, ReadinessEnvelope
 from app.utils.responses import json_response
 
@@ -16,6 +17,7 @@ bp = APIBlueprint(
     __name__,
     url_prefix="/health",
     abp_tags=[Tag(name="health")],
+    operation_id_callback=operation_id,
     abp_responses=error_responses(500),
 )
 

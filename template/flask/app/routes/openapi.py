@@ -4,8 +4,8 @@ from importlib.resources import files
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
-from flask_openapi3 import OpenAPI
-from pydantic import BaseModel
+from flask_openapi3.openapi import OpenAPI
+from flask_openapi3.types import ResponseDict
 
 from app.schemas.common import ErrorEnvelope
 
@@ -29,10 +29,7 @@ DESCRIPTIONS = {
     503: "Dependency unavailable",
 }
 
-Responses = dict[int, type[BaseModel] | dict[str, Any] | None]
-
-
-def error_responses(*statuses: int) -> Responses:
+def error_responses(*statuses: int) -> ResponseDict:
     """`responses=` entries for these statuses, each with the error envelope."""
     return dict.fromkeys(statuses, ErrorEnvelope)
 
@@ -69,8 +66,14 @@ class ContractOpenAPI(OpenAPI):
                     response["description"] = DESCRIPTIONS.get(int(status), response["description"])
                 operation.setdefault("security", [])
                 if operation["operationId"] in OPTIONAL_BODIES:
-                    operation["requestBody"]["required"] = False
+                    _make_optional(operation["requestBody"])
         return document
+
+
+def _make_optional(body: dict[str, Any]) -> None:
+    body["required"] = False
+    media = body["content"]["application/json"]
+    media["schema"] = {"anyOf": [media["schema"], {"type": "null"}]}
 
 
 def _is_array(response: dict[str, Any]) -> bool:
