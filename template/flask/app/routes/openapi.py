@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     503: "Dependency unavailable",
 }
 
+
 def error_responses(*statuses: int) -> ResponseDict:
     """`responses=` entries for these statuses, each with the error envelope."""
     return dict.fromkeys(statuses, ErrorEnvelope)
@@ -65,7 +66,7 @@ class ContractOpenAPI(OpenAPI):
                 for status, response in operation["responses"].items():
                     response["description"] = DESCRIPTIONS.get(int(status), response["description"])
                 operation.setdefault("security", [])
-                if operation["operationId"] in OPTIONAL_BODIES:
+                if "requestBody" in operation and operation["operationId"] in OPTIONAL_BODIES:
                     _make_optional(operation["requestBody"])
         return document
 
