@@ -57,7 +57,10 @@ class ContractOpenAPI(OpenAPI):
         if self.spec_json:
             return self.spec_json
         document = super().api_doc
-        document["components"]["schemas"].pop(self.validation_error_model.__name__, None)
+        components = document["components"]
+        components["schemas"].pop(self.validation_error_model.__name__, None)
+        if components.get("securitySchemes") is None:  # a public API has none
+            components.pop("securitySchemes", None)
         for path_item in document["paths"].values():
             for operation in path_item.values():
                 library_422 = operation["responses"].get("422", {})
