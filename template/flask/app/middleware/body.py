@@ -1,8 +1,10 @@
 """Request body guards: a size limit for every request, JSON only for the API."""
 
+import io
+
 from flask import Flask, request
 
-from app.errors import PayloadTooLargeError, UnsupportedMediaTypeError
+from app.errors import BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -17,7 +19,7 @@ def _is_json(content_type: str) -> bool:
 def init_app(app: Flask, *, max_bytes: int, api_prefix: str) -> None:
     """413 past `max_bytes` (declared or streamed); 415 for a non-JSON body to an API route;
     400 for a JSON body that does not parse."""
-    # Werkzeug stops reading a streamed (chunked) body past this size with a 413.
+    # Werkzeug's own guard, for a body read anywhere else.
     app.config["MAX_CONTENT_LENGTH"] = max_bytes
 
     @app.before_request
@@ -25,7 +27,14 @@ def init_app(app: Flask, *, max_bytes: int, api_prefix: str) -> None:
         declared = request.content_length
         if declared is not None and declared > max_bytes:
             raise PayloadTooLargeError
-        has_body = bool(declared) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        if declared is None and chunked:
+            # Werkzeug would cut a streamed body at the limit silently: read one byte more.
+            body = request.environ["wsgi.input"].read(max_bytes + 1)
+            if len(body) > max_bytes:
+                raise PayloadTooLargeError
+            request.environ["wsgi.input"] = io.BytesIO(body)
+        has_body = bool(declared) or chunked
         if (
             not has_body
             or request.method not in _BODY_METHODS
@@ -35,4 +44,7 @@ def init_app(app: Flask, *, max_bytes: int, api_prefix: str) -> None:
             return
         if not _is_json(request.content_type or ""):
             raise UnsupportedMediaTypeError
-        request.get_json()  # parsed once here: broken JSON is a 400, not a 422
+        try:
+            request.get_json()  # parsed once here: broken JSON is a 400, not a 422
+        except RecursionError as exc:  # nested deeper than the parser goes
+            raise BadRequestError("Request body is not valid JSON") from exc
