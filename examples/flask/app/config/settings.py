@@ -22,8 +22,8 @@ _TRUST_EVERYONE = (
     "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
 )
 
-# Every URL form people paste (plain, or naming another driver such as asyncpg or
-# aiomysql) maps to the synchronous driver this service ships.
+# Every URL form people paste (plain, or naming another driver, an async one say) maps
+# to the synchronous driver this service ships.
 DRIVERS = {
     "sqlite": "sqlite",
 }

@@ -31,7 +31,7 @@ def require_user() -> None:
     current_user()
 
 
-def require_admin() -> None:
+def require_admin_user() -> None:
     """A blueprint's `before_request`: every route needs an admin (403 otherwise)."""
     if not current_user().is_admin:
         raise ForbiddenError("Admin role required")

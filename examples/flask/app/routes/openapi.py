@@ -1,6 +1,8 @@
 """The OpenAPI document (flask-openapi3) as the contract wants it, and the docs page."""
 
+from html import escape
 from importlib.resources import files
+from string import Template
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
@@ -94,27 +96,27 @@ docs = Blueprint(
     static_url_path="/assets",
 )
 
-_DOCS_PAGE = """<!DOCTYPE html>
+_DOCS_PAGE = Template("""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{title}</title>
-<link rel="stylesheet" href="{docs}/assets/css/swagger-ui.css">
+<title>$title</title>
+<link rel="stylesheet" href="$docs/assets/css/swagger-ui.css">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="{docs}/assets/js/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({{url: "{openapi}", dom_id: "#swagger-ui"}});</script>
+<script src="$docs/assets/js/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "$openapi", dom_id: "#swagger-ui"});</script>
 </body>
 </html>
-"""
+""")
 
 
 @docs.get("")
 def docs_page() -> Response:
     """Swagger UI on the service's own document."""
-    title = current_app.config["TITLE"]
-    page = _DOCS_PAGE.format(title=title, docs=DOCS_PATH, openapi=OPENAPI_PATH)
+    title = escape(current_app.config["TITLE"])
+    page = _DOCS_PAGE.substitute(title=title, docs=DOCS_PATH, openapi=OPENAPI_PATH)
     return Response(page, mimetype="text/html")
 
 

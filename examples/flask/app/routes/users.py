@@ -4,7 +4,7 @@ from flask import Response, url_for
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 
-from app.routes.guards import SECURITY, require_admin
+from app.routes.guards import SECURITY, require_admin_user
 from app.routes.openapi import error_responses, operation_id
 from app.schemas.common import PageQuery
 from app.schemas.users import (
@@ -29,7 +29,7 @@ bp = APIBlueprint(
     abp_responses=error_responses(400, 401, 403, 413, 415, 422, 429, 500),
 )
 # Credentials and role are checked before the request is validated.
-bp.before_request(require_admin)
+bp.before_request(require_admin_user)
 
 
 @bp.get("", summary="List users", responses={200: UserPageEnvelope})
