@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from app.config import get_settings
 from app.config.settings import Settings, refusal
 from app.errors import ConflictError
+from app.extensions import db
 from app.main import create_app
 from app.models.user import Role
 from app.schemas.users import Credentials
@@ -36,10 +37,12 @@ def create_admin() -> int:
     password = os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
     try:
         credentials = Credentials(email=email, password=password)
-        with create_app(settings).app_context():
+        app = create_app(settings)
+        with app.app_context():
             user_service.create_user(
                 email=credentials.email, password=credentials.password, role=Role.ADMIN
             )
+        db.dispose(app)
     except ValidationError as exc:
         print(f"Invalid admin: {exc.errors()[0]['msg']}", file=sys.stderr)
         return 2
@@ -52,8 +55,10 @@ def create_admin() -> int:
 
 def purge_expired() -> int:
     """Delete expired refresh tokens; run it daily (cron, a Kubernetes CronJob)."""
-    with create_app(get_settings()).app_context():
+    app = create_app(get_settings())
+    with app.app_context():
         purged = token_service.purge_expired_refresh_tokens()
+    db.dispose(app)
     print(f"Purged {purged} expired refresh tokens.")
     return 0
 

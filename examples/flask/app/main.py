@@ -8,9 +8,10 @@ from flask_openapi3.types import SecuritySchemesDict
 
 from app.config import Settings, get_settings
 from app.db import writes_expected
-from app.extensions import db, rate_limiter
+from app.extensions import db, metrics, rate_limiter
 from app.middleware import access_log, body, cors, request_id, security_headers
 from app.middleware.errors import register_error_handlers, validation_failed
+from app.middleware.metrics import METRICS_PATH
 from app.middleware.proxies import TrustedProxies
 from app.routes import API_PREFIX, api, health
 from app.routes.openapi import (
@@ -61,6 +62,8 @@ def create_app(settings: Settings | None = None) -> ContractOpenAPI:
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
     db.init_app(app, settings)
+    if settings.metrics_enabled:
+        metrics.init_app(app)
     request_id.init_app(app)
     access_log.init_app(app)
     security_headers.init_app(app, docs_prefix=DOCS_PATH, hsts=settings.is_production)
@@ -76,7 +79,7 @@ def create_app(settings: Settings | None = None) -> ContractOpenAPI:
             app,
             settings,
             auth_paths={f"{API_PREFIX}/auth/login", f"{API_PREFIX}/auth/register"},
-            exempt_prefixes=("/health", DOCS_PATH, OPENAPI_PATH),
+            exempt_prefixes=("/health", DOCS_PATH, OPENAPI_PATH, METRICS_PATH),
         )
     body.init_app(app, max_bytes=settings.max_body_bytes, api_prefix=API_PREFIX)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app.config import Settings, get_settings
 from app.db import build_engine
+from app.extensions import db
 from app.main import create_app
 from app.models.user import Role
 from app.routes.openapi import ContractOpenAPI
@@ -91,8 +92,11 @@ def connection(settings: Settings) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def make_app(settings: Settings, connection: Connection) -> Callable[..., ContractOpenAPI]:
+def make_app(
+    settings: Settings, connection: Connection
+) -> Iterator[Callable[..., ContractOpenAPI]]:
     """Build the app for these settings (with overrides), bound to the test transaction."""
+    apps: list[ContractOpenAPI] = []
 
     def make(**overrides: object) -> ContractOpenAPI:
         app = create_app(settings.model_copy(update=overrides))
@@ -103,9 +107,12 @@ def make_app(settings: Settings, connection: Connection) -> Callable[..., Contra
                 bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
         )
+        apps.append(app)
         return app
 
-    return make
+    yield make
+    for app in apps:  # the readiness probe used the app's own pool
+        db.dispose(app)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import cli
 from app.config import Settings
+from app.extensions import db
 from app.main import create_app
 from app.models.refresh_token import RefreshToken
 from app.routes.openapi import ContractOpenAPI
@@ -259,3 +260,4 @@ def test_purge_expired_command_deletes_what_expired(
     finally:
         with outside_the_test_transaction.app_context():
             user_service.delete_user(user_id=user.id)
+        db.dispose(outside_the_test_transaction)
