@@ -216,8 +216,9 @@ MARKERS: dict[str, tuple[str, OptionTest]] = {
     r"/users\b": ("auth=jwt or session", _uses_users),
     r"\b(test_)?(auth|users)\.py\b": ("auth=jwt or session", _uses_users),
     "create[-_]admin": ("auth=jwt or session", _uses_users),
-    "currentuser": ("auth=jwt or session", _uses_users),
-    "adminuser": ("auth=jwt or session", _uses_users),
+    # CurrentUser (FastAPI's dependency), current_user (a function elsewhere).
+    "current_?user": ("auth=jwt or session", _uses_users),
+    "admin_?user": ("auth=jwt or session", _uses_users),
     "actions/checkout": ("ci_provider=github", _ci("github")),
     "github actions": ("ci_provider=github", _ci("github")),
     r"\.github/": ("ci_provider=github", _ci("github")),

@@ -1,0 +1,1 @@
+"""Business logic. Services take keyword arguments, raise `AppError`s and know no HTTP."""
