@@ -1,0 +1,22 @@
+/** JSON request bodies: 415 for anything else, 413 over MAX_BODY_BYTES, 400 when broken. */
+import express, { type RequestHandler } from "express";
+
+import { UnsupportedMediaTypeError } from "../errors.ts";
+
+/** Parse a JSON body (used per route, so routing answers 404/405 before the type check). */
+export function jsonBody({ maxBytes }: { maxBytes: number }): RequestHandler {
+  const parse = express.json({ limit: maxBytes, strict: false, type: () => true });
+  return (req, res, next) => {
+    const hasBody =
+      req.headers["transfer-encoding"] !== undefined ||
+      Number(req.headers["content-length"] ?? "0") > 0;
+    if (!hasBody) {
+      next();
+      return;
+    }
+    if (req.is("application/json") === false) {
+      throw new UnsupportedMediaTypeError("Request body must be JSON (application/json)");
+    }
+    parse(req, res, next);
+  };
+}
