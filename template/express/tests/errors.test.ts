@@ -3,14 +3,20 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { createTestApp, newClient } from "./helpers.ts";
 
-const { app, close } = createTestApp({ CORS_ORIGINS: "https://app.example.com", MAX_BODY_BYTES: "1024" });
+const { app, close } = createTestApp({
+  CORS_ORIGINS: "https://app.example.com",
+  MAX_BODY_BYTES: "1024",
+});
 afterAll(close);
 const client = await newClient(app);
 
 describe("errors", () => {
   it("puts an unknown route into the NOT_FOUND envelope", async () => {
     const response = await supertest(app).get("/api/v1/nothing-here").expect(404);
-    expect(response.body).toMatchObject({ success: false, error: { code: "NOT_FOUND", details: null } });
+    expect(response.body).toMatchObject({
+      success: false,
+      error: { code: "NOT_FOUND", details: null },
+    });
   });
 
   it("answers a wrong method with 405 and every allowed method", async () => {
@@ -29,12 +35,18 @@ describe("errors", () => {
   });
 
   it("refuses a body that is not JSON with UNSUPPORTED_MEDIA_TYPE", async () => {
-    const response = await client.post("/api/v1/items").set("Content-Type", "text/plain").send("name=x");
+    const response = await client
+      .post("/api/v1/items")
+      .set("Content-Type", "text/plain")
+      .send("name=x");
     expect(response.status).toBe(415);
   });
 
   it("refuses a body over MAX_BODY_BYTES with PAYLOAD_TOO_LARGE", async () => {
-    const response = await client.post("/api/v1/items", { name: "a", description: "x".repeat(2000) });
+    const response = await client.post("/api/v1/items", {
+      name: "a",
+      description: "x".repeat(2000),
+    });
     expect(response.status).toBe(413);
     expect(response.body).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
   });

@@ -10,13 +10,11 @@ export function jsonBody({ maxBytes }: { maxBytes: number }): RequestHandler {
     const hasBody =
       req.headers["transfer-encoding"] !== undefined ||
       Number(req.headers["content-length"] ?? "0") > 0;
-    if (!hasBody) {
-      next();
-      return;
-    }
-    if (req.is("application/json") === false) {
+    if (hasBody && req.is("application/json") === false) {
       throw new UnsupportedMediaTypeError("Request body must be JSON (application/json)");
     }
+    // Express's request is the IncomingMessage body-parser reads, extended in place.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     parse(req, res, next);
   };
 }

@@ -22,7 +22,9 @@ export function notFound(methodsAt: MethodsAt): RequestHandler {
   return (req) => {
     const methods = methodsAt(req.path);
     if (methods.length === 0) throw new NotFoundError("Not found");
-    throw new MethodNotAllowedError("Method not allowed", { headers: { Allow: methods.join(", ") } });
+    throw new MethodNotAllowedError("Method not allowed", {
+      headers: { Allow: methods.join(", ") },
+    });
   };
 }
 
@@ -37,7 +39,8 @@ export function validationDetails(error: z.ZodError): Record<string, string> {
   const details: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) details[[...issue.path.map(String), key].join(".")] ??= "Extra field not permitted";
+      for (const key of issue.keys)
+        details[[...issue.path.map(String), key].join(".")] ??= "Extra field not permitted";
     } else {
       details[fieldName(issue)] ??= issue.message;
     }

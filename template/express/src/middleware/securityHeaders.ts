@@ -11,7 +11,13 @@ const DOCS_CSP =
 const HSTS = "max-age=63072000; includeSubDomains";
 
 /** The headers of STANDARDS section 3; HSTS only when serving production. */
-export function securityHeaders({ docsPath, hsts }: { docsPath: string; hsts: boolean }): RequestHandler {
+export function securityHeaders({
+  docsPath,
+  hsts,
+}: {
+  docsPath: string;
+  hsts: boolean;
+}): RequestHandler {
   const headers: Record<string, string> = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

@@ -7,7 +7,13 @@ import { ServiceUnavailableError } from "../errors.ts";
 import { sendData } from "../utils/responses.ts";
 
 /** `/health/live` always answers; `/health/ready` checks the database and shutdown. */
-export function createHealthRouter({ db, isShuttingDown }: { db: Db; isShuttingDown: () => boolean }): Router {
+export function createHealthRouter({
+  db,
+  isShuttingDown,
+}: {
+  db: Db;
+  isShuttingDown: () => boolean;
+}): Router {
   const router = Router();
 
   router.get("/live", (_req, res) => {

@@ -4,7 +4,13 @@ import { pino, type Logger } from "pino";
 import type { Settings } from "../config/settings.ts";
 
 // pino has no "warning" or "critical": the settings names map onto its levels.
-const LEVELS = { debug: "debug", info: "info", warning: "warn", error: "error", critical: "fatal" } as const;
+const LEVELS = {
+  debug: "debug",
+  info: "info",
+  warning: "warn",
+  error: "error",
+  critical: "fatal",
+} as const;
 
 /** The process logger for `settings`. */
 export function createLogger(settings: Settings): Logger {
