@@ -20,7 +20,7 @@ describe("errors", () => {
   });
 
   it("answers a wrong method with 405 and every allowed method", async () => {
-    const response = await supertest(app).delete("/api/v1/items").expect(405);
+    const response = await client.delete("/api/v1/items").expect(405);
     expect(response.body).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
     expect(response.headers.allow).toBe("GET, HEAD, POST");
   });
