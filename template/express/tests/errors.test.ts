@@ -34,6 +34,14 @@ describe("errors", () => {
     expect(response.body).toMatchObject({ error: { code: "BAD_REQUEST" } });
   });
 
+  it("refuses invalid UTF-8 inside a JSON string with BAD_REQUEST", async () => {
+    const response = await client
+      .post("/api/v1/items")
+      .set("Content-Type", "application/json")
+      .send(Buffer.from('{"name": "\xff\xfe widget"}', "latin1"));
+    expect(response.status).toBe(400);
+  });
+
   it("refuses a body that is not JSON with UNSUPPORTED_MEDIA_TYPE", async () => {
     const response = await client
       .post("/api/v1/items")

@@ -55,7 +55,9 @@ function asAppError(error: unknown, debug: boolean): AppError {
   }
   // body-parser's errors carry a `type` and an HTTP status.
   const { type, status } = (error ?? {}) as { type?: unknown; status?: unknown };
-  if (type === "entity.parse.failed") return new BadRequestError("Request body is not valid JSON");
+  if (type === "entity.parse.failed" || type === "entity.verify.failed") {
+    return new BadRequestError("Request body is not valid JSON");
+  }
   if (type === "entity.too.large") return new PayloadTooLargeError("Request body too large");
   if (type === "charset.unsupported" || type === "encoding.unsupported") {
     return new UnsupportedMediaTypeError("Unsupported request body encoding");
