@@ -1,6 +1,12 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+
+import express from "express";
 import supertest from "supertest";
 import { afterAll, describe, expect, it } from "vitest";
 
+import { jsonBody } from "../src/middleware/body.ts";
+import { errorHandler } from "../src/middleware/errors.ts";
 import { createTestApp, newClient } from "./helpers.ts";
 
 const { app, close } = createTestApp({
@@ -35,10 +41,21 @@ describe("errors", () => {
   });
 
   it("refuses invalid UTF-8 inside a JSON string with BAD_REQUEST", async () => {
-    const response = await client
-      .post("/api/v1/items")
-      .set("Content-Type", "application/json")
-      .send(Buffer.from('{"name": "\xff\xfe widget"}', "latin1"));
+    // Raw bytes over a real socket: supertest would serialise a Buffer as JSON.
+    const parsing = express()
+      .post("/", jsonBody({ maxBytes: 1024 }), (_req, res) => {
+        res.end();
+      })
+      .use(errorHandler({ debug: false }));
+    const server = parsing.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${String(port)}/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: Buffer.from('{"name": "\xff\xfe widget"}', "latin1"),
+    });
+    server.close();
     expect(response.status).toBe(400);
   });
 
