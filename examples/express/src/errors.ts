@@ -68,7 +68,7 @@ export class UnauthorizedError extends AppError {
   override readonly headers = { "WWW-Authenticate": "Bearer" };
 }
 
-/** The client is not allowed (a role, a CSRF token, a CORS origin). */
+/** The client is known, or needs no credentials, but may not do this. */
 export class ForbiddenError extends AppError {
   override readonly code = "FORBIDDEN";
   override readonly status = 403;

@@ -12,7 +12,8 @@ const MAX_DEFAULT_HASH_CONCURRENCY = 4;
 const TRUST_EVERYONE =
   "trusting every address would let any client choose its own address (and escape " +
   "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8";
-// The URL schemes people paste (SQLAlchemy's `+driver` suffix is dropped).
+// The URL schemes people paste; a SQLAlchemy driver suffix
+// (sqlite+aiosqlite://) is dropped.
 const DATABASE_SCHEMES = ["sqlite"];
 
 const flag = z
