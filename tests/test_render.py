@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 import yaml
 from matrix import CONFIG, MATRIX, choices, combo_id
@@ -40,6 +41,16 @@ QUESTIONS = [
 ]
 # The answers outside the matrix, at copier.yml's defaults unless a variant says otherwise.
 DEFAULTS: Answers = {q: CONFIG[q]["default"] for q in ("python_version", "license", "ci_provider")}
+
+
+def is_python(answers: Answers) -> bool:
+    """copier.yml's computed `is_python` for these answers (python_version is asked then)."""
+    rendered = jinja2.Template(CONFIG["is_python"]["default"]).render(answers)
+    return rendered.strip() == "True" and eval(  # noqa: S307 - copier.yml's own one-line expression
+        re.sub(r"\{\{\s*|\s*\}\}", "", str(CONFIG["is_python"]["default"])),
+        {},
+        {"framework": answers["framework"]},
+    )
 
 
 def _variants() -> dict[str, Answers]:
@@ -214,11 +225,11 @@ MARKERS: dict[str, tuple[str, OptionTest]] = {
     "routes/auth": ("auth=jwt or session", _uses_users),
     "routes/users": ("auth=jwt or session", _uses_users),
     r"/users\b": ("auth=jwt or session", _uses_users),
-    r"\b(test_)?(auth|users)\.py\b": ("auth=jwt or session", _uses_users),
+    r"\b(test_)?(auth|users)(\.test)?\.(py|ts)\b": ("auth=jwt or session", _uses_users),
     "create[-_]admin": ("auth=jwt or session", _uses_users),
-    # CurrentUser (FastAPI's dependency), current_user (a function elsewhere).
-    "current_?user": ("auth=jwt or session", _uses_users),
-    "admin_?user": ("auth=jwt or session", _uses_users),
+    # CurrentUser (FastAPI's dependency), current_user (a function elsewhere), requireUser (Express).
+    "current_?user|requireuser": ("auth=jwt or session", _uses_users),
+    "admin_?user|requireadmin": ("auth=jwt or session", _uses_users),
     "actions/checkout": ("ci_provider=github", _ci("github")),
     "github actions": ("ci_provider=github", _ci("github")),
     r"\.github/": ("ci_provider=github", _ci("github")),
@@ -358,11 +369,12 @@ def test_ruff_format_check_passes(render: Render) -> None:
 def test_dockerfile_passes_hadolint(render: Render) -> None:
     assert_ok(run(render, tool("hadolint"), "--no-color", "Dockerfile"))
     dockerfile = (render.path / "Dockerfile").read_text()
-    version = render.answers["python_version"]
-    assert dockerfile.count(f"FROM python:{version}-slim") == 2
     assert re.search(r"^USER \d+", dockerfile, re.MULTILINE), "runs as root"
     assert "HEALTHCHECK" in dockerfile
     assert re.search(r"^CMD \[", dockerfile, re.MULTILINE), "no exec-form CMD"
+    if is_python(render.answers):
+        version = render.answers["python_version"]
+        assert dockerfile.count(f"FROM python:{version}-slim") == 2
 
 
 def test_build_context_holds_what_the_dockerfile_copies(render: Render) -> None:
@@ -376,7 +388,8 @@ def test_build_context_holds_what_the_dockerfile_copies(render: Render) -> None:
     for args in re.findall(r"^COPY (?!--from)(.+)$", dockerfile, re.MULTILINE):
         for source in args.split()[:-1]:
             assert source.rstrip("*") in allowed, f"COPY {source}: excluded by .dockerignore"
-            if source != "uv.lock":  # written at render time, skipped by these renders
+            # Lock files are written at render time, skipped by these renders.
+            if source not in {"uv.lock", "package-lock.json"}:
                 assert (render.path / source).exists(), f"COPY {source}: not in the project"
 
 
@@ -463,10 +476,13 @@ def test_ci_config_matches_the_provider(render: Render) -> None:
     if provider == "none":
         return
     text = (github if provider == "github" else gitlab).read_text()
-    steps = ("uv sync --locked", "make lint", "make test", "pip-audit", "hadolint Dockerfile")
+    python = is_python(render.answers)
+    install, audit = ("uv sync --locked", "pip-audit") if python else ("npm ci", "npm audit")
+    steps = (install, "make lint", "make test", audit, "hadolint Dockerfile")
     for step in (*steps, ".rej", "ENVIRONMENT: test"):
         assert step in text
-    assert render.answers["python_version"] in text
+    if python:
+        assert render.answers["python_version"] in text
     if database == "sqlite":
         assert "DATABASE_URL" not in text
     else:
@@ -515,9 +531,14 @@ def test_license_matches_the_choice(render: Render) -> None:
 def test_answers_file_records_the_answers(render: Render) -> None:
     recorded = yaml.safe_load((render.path / ".copier-answers.yml").read_text())
     assert recorded["_src_path"]
+    # python_version is asked (and recorded) only for a Python framework.
+    unasked = set() if is_python(render.answers) else {"python_version"}
     for question, value in render.answers.items():
-        assert recorded[question] == value, question
-    assert set(QUESTIONS) <= set(recorded)
+        if question in unasked:
+            assert question not in recorded, question
+        else:
+            assert recorded[question] == value, question
+    assert set(QUESTIONS) - unasked <= set(recorded)
     computed = {k for k, v in CONFIG.items() if isinstance(v, dict) and v.get("when") is False}
     assert not computed & set(recorded), "computed values are stored"
 
