@@ -51,13 +51,13 @@ class Metrics:
             ["method", "route"],
             registry=own,
         )
-        self.registry = own or CollectorRegistry()
+        # What a scrape reads. In multiprocess mode, every worker's files added up, and
+        # the process metrics of the worker that answers.
+        self.registry = CollectorRegistry() if own is None else own
+        ProcessCollector(registry=self.registry)
         if multiproc_dir:
             MultiProcessCollector(self.registry, path=multiproc_dir)  # type: ignore[no-untyped-call]
-            # Per process only: these describe the worker that answers the scrape.
-            ProcessCollector(registry=self.registry)
         else:
-            ProcessCollector(registry=self.registry)
             PlatformCollector(registry=self.registry)
             GCCollector(registry=self.registry)
         # Label lookups take a lock; the hot path reuses the children it has seen.
