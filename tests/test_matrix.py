@@ -54,7 +54,9 @@ def config_with_frameworks(*extra: str) -> dict[str, Any]:
     """copier.yml as it would read with more framework choices."""
     text = (TEMPLATE_ROOT / "copier.yml").read_text()
     assert FRAMEWORK_LINE in text, "copier.yml's FastAPI choice moved; update this test"
-    lines = "".join(f"    Synthetic {name}: {name}\n" for name in extra)
+    lines = "".join(
+        f"    Synthetic {name}: {name}\n" for name in extra if f": {name}\n" not in text
+    )
     return load_copier_config(text.replace(FRAMEWORK_LINE, FRAMEWORK_LINE + lines))
 
 
@@ -86,7 +88,7 @@ def test_a_choice_added_to_copier_yml_joins_the_covering_set() -> None:
     """Four frameworks (three synthetic): every pair, every default, and still small."""
     config = config_with_frameworks("django", "flask", "express")
     values = axis_values(config)
-    assert values["framework"] == ["fastapi", "django", "flask", "express"]
+    assert sorted(values["framework"]) == ["django", "express", "fastapi", "flask"]
     covering = covering_combinations(values, config)
     assert_covering(values, covering)
     for framework in values["framework"]:
