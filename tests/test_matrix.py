@@ -22,6 +22,7 @@ from matrix import (
     SELECTIONS,
     TEMPLATE_ROOT,
     axis_values,
+    choices,
     combinations,
     combo_id,
     covering_combinations,
@@ -54,10 +55,9 @@ def config_with_frameworks(*extra: str) -> dict[str, Any]:
     """copier.yml as it would read with more framework choices."""
     text = (TEMPLATE_ROOT / "copier.yml").read_text()
     assert FRAMEWORK_LINE in text, "copier.yml's FastAPI choice moved; update this test"
-    # A framework copier.yml already offers is not added twice.
-    lines = "".join(
-        f"    Synthetic {name}: {name}\n" for name in extra if f": {name}\n" not in text
-    )
+    offered = set(choices("framework", load_copier_config(text)))
+    # A framework copier.yml already offers keeps its real entry.
+    lines = "".join(f"    Synthetic {name}: {name}\n" for name in extra if name not in offered)
     return load_copier_config(text.replace(FRAMEWORK_LINE, FRAMEWORK_LINE + lines))
 
 

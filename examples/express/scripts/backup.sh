@@ -35,17 +35,14 @@ db="${db%%\?*}"
 [[ -f "$db" ]] || die "no SQLite database at $db (run \`make migrate\` first)"
 
 # The online backup API copies a consistent snapshot, even while the app writes.
-python3 - "$db" "$out.partial" <<'PY'
-import sqlite3
-import sys
+node --input-type=module - "$db" "$out.partial" <<'JS'
+import { backup, DatabaseSync } from "node:sqlite";
 
-source = sqlite3.connect(sys.argv[1])
-target = sqlite3.connect(sys.argv[2])
-with target:
-    source.backup(target)
-target.close()
-source.close()
-PY
+const [source, target] = process.argv.slice(2);
+const db = new DatabaseSync(source, { readOnly: true });
+await backup(db, target);
+db.close();
+JS
 
 mv "$out.partial" "$out"
 echo "Backed up to $out"

@@ -4,6 +4,8 @@ import { BlockList, isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 
+// The local database is named after the service; DATABASE_URL replaces the whole URL.
+const DATABASE_NAME = "my_service";
 // Accepted in development and tests only; production (the default) refuses it.
 export const DEFAULT_SECRET_KEY = "insecure-development-key-change-me";
 const MIN_SECRET_KEY_LENGTH = 32;
@@ -40,7 +42,7 @@ const schema = z
     DEBUG: flag.default(false),
     DATABASE_URL: z
       .string()
-      .default("sqlite:///./my_service.db")
+      .default(`sqlite:///./${DATABASE_NAME}.db`)
       .refine((url) => DATABASE_SCHEMES.includes(url.split(":")[0]?.split("+")[0] ?? ""), {
         error: `unsupported database; this service supports: ${DATABASE_SCHEMES.join(", ")}`,
       }),

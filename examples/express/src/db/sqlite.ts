@@ -46,15 +46,28 @@ function prepare(db: DatabaseSync, sql: string): SqliteStatement {
   };
 }
 
+// Kysely sends the same few statements again and again: prepare each once.
+const STATEMENT_CACHE_SIZE = 256;
+
 /** Open the file with foreign keys on and a busy timeout, as Kysely expects. */
 export function openSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path, { timeout: 5000 });
   db.exec("PRAGMA foreign_keys = ON");
   if (path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
+  const statements = new Map<string, SqliteStatement>();
   return {
     close: () => {
+      statements.clear();
       db.close();
     },
-    prepare: (sql) => prepare(db, sql),
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+        statement = prepare(db, sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
   };
 }

@@ -20,7 +20,12 @@ export function jsonBody({ maxBytes }: { maxBytes: number }): RequestHandler {
     const hasBody =
       req.headers["transfer-encoding"] !== undefined ||
       Number(req.headers["content-length"] ?? "0") > 0;
-    if (hasBody && req.is("application/json") === false) {
+    if (!hasBody) {
+      req.body = undefined; // no body is a missing body, never an empty object
+      next();
+      return;
+    }
+    if (req.is("application/json") === false) {
       throw new UnsupportedMediaTypeError("Request body must be JSON (application/json)");
     }
     // Express's request is the IncomingMessage body-parser reads, extended in place.

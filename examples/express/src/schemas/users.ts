@@ -5,8 +5,9 @@ import { z } from "./zod.ts";
 export const MIN_PASSWORD_LENGTH = 8;
 // Login takes any password up to this length: a long one is just wrong, never a 422.
 const LOGIN_PASSWORD_MAX_LENGTH = 1024;
+// The HTML5 address syntax: what browsers accept, and the `email` format clients generate.
 const email = z
-  .email()
+  .email({ pattern: z.regexes.html5Email })
   .max(320)
   .transform((value) => value.toLowerCase());
 const password = z.string().min(MIN_PASSWORD_LENGTH).max(128);

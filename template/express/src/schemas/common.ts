@@ -58,12 +58,15 @@ const queryInteger = z
 
 /** `?page=&page_size=`: page from 1, page_size capped at 100. */
 export const PageQuery = z.object({
-  page: queryInteger.optional().default(1).openapi({ type: "integer", minimum: 1 }),
+  page: queryInteger
+    .optional()
+    .default(1)
+    .openapi({ type: "integer", minimum: 1, maximum: INT32_MAX }),
   page_size: queryInteger
     .optional()
     .default(20)
     .transform((size) => Math.min(size, MAX_PAGE_SIZE))
-    .openapi({ type: "integer", minimum: 1 }),
+    .openapi({ type: "integer", minimum: 1, maximum: INT32_MAX }),
 });
 
 /** A positive 32-bit id in the path. */
