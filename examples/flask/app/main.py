@@ -25,7 +25,7 @@ from app.routes.openapi import (
 from app.services.passwords import configure_hashing
 from app.utils.logging import configure_logging
 
-# GET and HEAD only read: on SQLite they need no write lock.
+# These methods only read: on SQLite they need no write lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SECURITY_SCHEMES: SecuritySchemesDict = {
     "bearerAuth": {
