@@ -1,6 +1,7 @@
 /** The process: read settings, listen on HOST:PORT (WORKERS processes), stop on SIGTERM. */
 import cluster from "node:cluster";
 import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
 
 import { buildApp } from "./app.ts";
 import { loadSettings, SettingsError } from "./config/settings.ts";
@@ -29,9 +30,10 @@ if (settings.WORKERS > 1 && cluster.isPrimary) {
     }
   });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
+      // The signal itself, not worker.kill(): that disconnects a worker, which exits at once.
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
     });
   }
 } else {
@@ -44,18 +46,24 @@ if (settings.WORKERS > 1 && cluster.isPrimary) {
   logger.info({ host: settings.HOST, port: settings.PORT }, "listening");
 
   const shutdown = async (signal: string) => {
+    // A worker hears a signal twice when it goes to the whole process group.
+    if (shuttingDown) return;
     logger.info({ signal }, "shutting_down");
     shuttingDown = true;
-    // Requests in flight get SHUTDOWN_GRACE_SECONDS; then the pools close.
+    // Readiness answers 503 while load balancers take the pod out; requests still come in.
+    const drainSeconds = Math.min(2, settings.SHUTDOWN_GRACE_SECONDS / 2);
+    await sleep(drainSeconds * 1000);
+    // Requests in flight get the rest of SHUTDOWN_GRACE_SECONDS; then the pools close.
+    const remainingMs = (settings.SHUTDOWN_GRACE_SECONDS - drainSeconds) * 1000;
     const grace = setTimeout(() => {
       server.closeAllConnections();
-    }, settings.SHUTDOWN_GRACE_SECONDS * 1000);
+    }, remainingMs);
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
     clearTimeout(grace);
     await Promise.allSettled([db.destroy(), counters.close()]);
     process.exit(0);
   };
-  process.once("SIGTERM", (signal) => void shutdown(signal));
-  process.once("SIGINT", (signal) => void shutdown(signal));
+  process.on("SIGTERM", (signal) => void shutdown(signal));
+  process.on("SIGINT", (signal) => void shutdown(signal));
 }

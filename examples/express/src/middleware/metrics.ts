@@ -31,9 +31,10 @@ export function createMetrics(routeTemplateOf: RouteTemplateOf): {
       next();
       return;
     }
+    // Read before routing: a mounted router rewrites req.path to its own remainder.
+    const route = routeTemplateOf(req.path) ?? "unmatched";
     const stop = durations.startTimer();
     res.on("finish", () => {
-      const route = routeTemplateOf(req.path) ?? "unmatched";
       stop({ method: req.method, route });
       requests.inc({ method: req.method, route, status: String(res.statusCode) });
     });
