@@ -14,6 +14,9 @@ worker_class = "gthread"
 threads = 8
 # SIGTERM: stop accepting, let requests in flight finish within the grace period.
 graceful_timeout = _settings.shutdown_grace_seconds
+# Idle connections outlive a load balancer's idle timeout (60 s on most), so the balancer
+# closes them first and never sends a request into a socket the server is closing.
+keepalive = 75
 # The app logs one structured line per request itself, and reads X-Forwarded-For from
 # TRUSTED_PROXIES only (app/middleware/proxies.py).
 accesslog = None
