@@ -1,6 +1,7 @@
 """Request body guards: a size limit for every request, JSON only for the API."""
 
 import io
+from typing import BinaryIO
 
 from flask import Flask, request
 
@@ -14,6 +15,13 @@ def _is_json(content_type: str) -> bool:
     return media_type == "application/json" or (
         media_type.startswith("application/") and media_type.endswith("+json")
     )
+
+
+def _discard(stream: BinaryIO, limit: int = 8 * 1024 * 1024) -> None:
+    """Read and drop what is left of a refused body (at most `limit` bytes): a socket closed
+    with unread data is reset, and the client may lose the 413 before reading it."""
+    while limit > 0 and (block := stream.read(min(65536, limit))):
+        limit -= len(block)
 
 
 def init_app(app: Flask, *, max_bytes: int, api_prefix: str) -> None:
@@ -32,6 +40,7 @@ def init_app(app: Flask, *, max_bytes: int, api_prefix: str) -> None:
             # Werkzeug would cut a streamed body at the limit silently: read one byte more.
             body = request.environ["wsgi.input"].read(max_bytes + 1)
             if len(body) > max_bytes:
+                _discard(request.environ["wsgi.input"])
                 raise PayloadTooLargeError
             request.environ["wsgi.input"] = io.BytesIO(body)
         has_body = bool(declared) or chunked
