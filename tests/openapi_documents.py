@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from matrix import CONFIG, TEMPLATE_ROOT, choices
 
-STANDARD: dict[str, Any] = yaml.safe_load((TEMPLATE_ROOT / "includes" / "openapi.yml").read_text())
+STANDARD: dict[str, Any] = CONFIG["openapi_contract"]["default"]
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 PASCAL_CASE = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$")
 DEFAULT_LICENSE: str = CONFIG["license"]["default"]

@@ -227,7 +227,7 @@ MARKERS: dict[str, tuple[str, OptionTest]] = {
     r"/users\b": ("auth=jwt or session", _uses_users),
     r"\b(test_)?(auth|users)(\.test)?\.(py|ts)\b": ("auth=jwt or session", _uses_users),
     "create[-_]admin": ("auth=jwt or session", _uses_users),
-    # CurrentUser (FastAPI's dependency), current_user (a function elsewhere), requireUser (Express).
+    # CurrentUser (FastAPI dependency), current_user (a function elsewhere), requireUser (Express).
     "current_?user|requireuser": ("auth=jwt or session", _uses_users),
     "admin_?user|requireadmin": ("auth=jwt or session", _uses_users),
     "actions/checkout": ("ci_provider=github", _ci("github")),
