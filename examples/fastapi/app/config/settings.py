@@ -22,8 +22,9 @@ _TRUST_EVERYONE = (
     "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
 )
 
-# The plain URLs people paste map to the async driver this service ships.
-ASYNC_DRIVERS = {
+# Every URL form people paste (plain, or naming another driver) maps to the
+# async driver this service ships.
+DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
 }
 
@@ -117,8 +118,8 @@ class Settings(BaseSettings):
     @classmethod
     def _check_database_url(cls, value: str) -> str:
         backend = make_url(value).drivername.split("+")[0]
-        if backend not in ASYNC_DRIVERS:
-            supported = ", ".join(sorted(ASYNC_DRIVERS))
+        if backend not in DRIVERS:
+            supported = ", ".join(sorted(DRIVERS))
             msg = f"unsupported database {backend!r}; this service supports: {supported}"
             raise ValueError(msg)
         return value
@@ -154,7 +155,7 @@ class Settings(BaseSettings):
     def async_database_url(self) -> URL:
         """DATABASE_URL with the async driver filled in."""
         url = make_url(self.database_url)
-        return url.set(drivername=ASYNC_DRIVERS[url.drivername.split("+")[0]])
+        return url.set(drivername=DRIVERS[url.drivername.split("+")[0]])
 
 
 @lru_cache

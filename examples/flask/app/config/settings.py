@@ -22,8 +22,8 @@ _TRUST_EVERYONE = (
     "rate limits); list your proxies' addresses or CIDRs, e.g. 10.0.0.0/8"
 )
 
-# Every URL form people paste (plain, or naming another driver, an async one say) maps
-# to the synchronous driver this service ships.
+# Every URL form people paste (plain, or naming another driver) maps to the
+# synchronous driver this service ships.
 DRIVERS = {
     "sqlite": "sqlite",
 }
@@ -65,11 +65,14 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] | None = None  # None: json in production
 
     max_body_bytes: int = Field(default=1_048_576, ge=1)
-    metrics_enabled: bool = False
-    shutdown_grace_seconds: int = Field(default=20, ge=0)
     rate_limit_enabled: bool = True
     rate_limit_default: str = "1000/minute"
     rate_limit_auth: str = "10/minute"
+    metrics_enabled: bool = False  # GET /metrics, Prometheus text
+    # On SIGTERM: how long requests in flight may take to finish before the process exits.
+    shutdown_grace_seconds: int = Field(default=20, ge=0)
+    # Set: traces go to this OpenTelemetry collector (OTLP over HTTP); unset: no tracing.
+    otel_exporter_otlp_endpoint: str | None = None
     # Password hashes running at once, per worker process; the rest queue.
     password_hash_concurrency: int = Field(default_factory=default_hash_concurrency, ge=1)
 
@@ -150,7 +153,7 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_database_url(self) -> URL:
-        """DATABASE_URL with the service's driver filled in."""
+        """DATABASE_URL with the synchronous driver filled in."""
         url = make_url(self.database_url)
         return url.set(drivername=DRIVERS[url.drivername.split("+")[0]])
 
