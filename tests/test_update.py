@@ -54,7 +54,7 @@ from template_repo import (
 )
 
 FASTAPI = "template/fastapi"
-SETTINGS = f"{FASTAPI}/app/config/settings.py.jinja"
+SETTINGS = "includes/python/settings.py.jinja"  # FastAPI and Flask share it
 
 # --- What a team adds and changes in its service ------------------------------
 
