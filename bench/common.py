@@ -321,6 +321,21 @@ def seed_user(base_url: str, items: int = SEED_ITEMS) -> tuple[str, list[int]]:
     return token, ids
 
 
+def check_items_page(url: str, headers: Mapping[str, str], total: int = SEED_ITEMS) -> None:
+    """The page a server answers holds page_size items out of `total`: a floor does the work."""
+    answer = httpx.get(url, headers=headers, timeout=30)
+    page = answer.json().get("data") or {}
+    size = int(httpx.URL(url).params.get("page_size", "20"))
+    if (
+        answer.status_code != 200
+        or len(page.get("items", ())) != size
+        or page.get("total") != total
+    ):
+        raise BenchError(
+            f"{url}: not {size} items of {total}: {answer.status_code} {answer.text[:500]}"
+        )
+
+
 # --- wrk ---------------------------------------------------------------------------
 
 

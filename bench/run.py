@@ -364,6 +364,8 @@ def bench_items(run: Run, framework: str) -> None:
             env = project.env(**settings)
             ready = {"ready_path": ITEMS_PATH, "ready_headers": auth}
             with floor(project, "items", env, logs.with_suffix(".floor.log"), **ready) as bare:
+                for server in (service, bare):
+                    common.check_items_page(server.url + ITEMS_PATH, auth)
                 ours_runs, floor_runs = compare(run, ITEMS_PATH, service, bare, headers=auth)
     ours, bare_load = Load.of(ours_runs), Load.of(floor_runs)
     run.rows.append(
