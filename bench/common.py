@@ -321,6 +321,16 @@ def seed_user(base_url: str, items: int = SEED_ITEMS) -> tuple[str, list[int]]:
     return token, ids
 
 
+def check_floor(floor: Server) -> None:
+    """A floor has no /health/ready (every render has): it is not the service by mistake."""
+    answer = httpx.get(floor.url + "/health/ready", timeout=30)
+    if answer.status_code != 404:
+        raise BenchError(
+            f"{floor.argv} answers /health/ready with {answer.status_code}, not 404: "
+            "is it the service rather than its floor?"
+        )
+
+
 def check_items_page(url: str, headers: Mapping[str, str], total: int = SEED_ITEMS) -> None:
     """The page a server answers holds page_size items out of `total`: a floor does the work."""
     answer = httpx.get(url, headers=headers, timeout=30)

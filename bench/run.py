@@ -316,6 +316,7 @@ def bench_health(run: Run, project: Project) -> None:
         common.service(project, settings, logs.with_suffix(".service.log")) as service,
         floor(project, "hello", env, logs.with_suffix(".floor.log")) as bare,
     ):
+        common.check_floor(bare)
         time.sleep(1)  # let start-up settle before reading memory
         service_rss, bare_rss = service.rss_mib(), bare.rss_mib()
         ours_runs, floor_runs = compare(run, "/health/live", service, bare)
@@ -364,6 +365,7 @@ def bench_items(run: Run, framework: str) -> None:
             env = project.env(**settings)
             ready = {"ready_path": ITEMS_PATH, "ready_headers": auth}
             with floor(project, "items", env, logs.with_suffix(".floor.log"), **ready) as bare:
+                common.check_floor(bare)
                 for server in (service, bare):
                     common.check_items_page(server.url + ITEMS_PATH, auth)
                 ours_runs, floor_runs = compare(run, ITEMS_PATH, service, bare, headers=auth)
