@@ -7,11 +7,11 @@ Rows (docs/benchmarks.md explains each), per framework (--frameworks, default al
                       + the same page-and-total query through the raw driver the render
                       uses (bench/floors/F_items.*)
   items vs hello (F)  the items figure against the bare hello-world's
-and, on the default render (FastAPI; measured when fastapi is among --frameworks):
-  render              copier copy of this template vs a one-file template (Copier's floor)
-  idle RSS            one started service process, before any load
-  make test           the default render's own test suite (warm)
-  copy -> green       render + make install + first make test, warm package cache
+and, on the default render (FastAPI), when fastapi is among --frameworks:
+  render                   copier copy of this template vs a one-file template (Copier's floor)
+  idle RSS (fastapi)       one started service process, before any load
+  make test (fastapi)      the default render's own test suite (warm)
+  copy -> green (fastapi)  render + make install + first make test, warm package cache
 
 Prints machine facts and a Markdown table; writes bench/results/latest.json and
 docs/benchmarks.png. Exits 1 when a row could not be measured (missed targets are reported,
