@@ -25,7 +25,7 @@ test-full: ## Every tier on every combination: must pass before a release is tag
 	uv run pytest -n 2 --matrix=full $(ARGS)
 
 .PHONY: bench
-bench: ## Measure render, HTTP, test-suite and memory costs against floors (needs wrk)
+bench: ## Measure each framework's HTTP costs, render, tests and memory against floors (needs wrk)
 	uv run --group bench python bench/run.py $(ARGS)
 
 .PHONY: soak

@@ -13,6 +13,7 @@ import os
 import platform
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import statistics
@@ -28,6 +29,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "bench"
+FLOORS_DIR = BENCH_DIR / "floors"
 RESULTS_DIR = BENCH_DIR / "results"
 
 # The shared package cache of every render's `uv sync` (harness reads it at import).
@@ -77,6 +79,14 @@ class Project:
 
     path: Path
 
+    @property
+    def framework(self) -> str:
+        """The framework it was rendered for (its .copier-answers.yml)."""
+        answers = (self.path / ".copier-answers.yml").read_text()
+        found = re.search(r"^framework: (\w+)$", answers, re.M)
+        assert found, "no framework in .copier-answers.yml"
+        return found.group(1)
+
     def env(self, **settings: str) -> dict[str, str]:
         """The caller's environment without any service setting, plus `settings`."""
         return harness.clean_env(self.path, **settings)
@@ -93,11 +103,46 @@ class Project:
     def python(self) -> str:
         return str(self.path / ".venv" / "bin" / "python")
 
+    def start_argv(self) -> list[str]:
+        """What the render's own `make start` runs, as an argv without `uv run` or `exec`.
+
+        The first word is resolved in the project's venv, else on the service's PATH
+        (Node 24 for Express), so the process started is the server itself.
+        """
+        makefile = (self.path / "Makefile").read_text()
+        found = re.search(r"^start:.*\n\t(.+)$", makefile, re.M)
+        if found is None:
+            raise BenchError(f"no `start` recipe in {self.path / 'Makefile'}")
+        words = shlex.split(found.group(1))
+        for prefix in (["exec"], ["uv", "run"]):
+            if words[: len(prefix)] == prefix:
+                words = words[len(prefix) :]
+        venv_program = self.path / ".venv" / "bin" / words[0]
+        program = (
+            str(venv_program)
+            if venv_program.exists()
+            else shutil.which(words[0], path=self.env()["PATH"])
+        )
+        if program is None:
+            raise BenchError(f"{words[0]!r} (from `make start`) is not on the service's PATH")
+        return [program, *words[1:]]
+
     def versions(self, *packages: str) -> dict[str, str]:
-        """Installed versions of `packages` in the project's venv."""
+        """Installed versions of those of `packages` the project has (venv or node_modules)."""
+        if (self.path / "package.json").exists():
+            found = {}
+            for package in packages:
+                manifest = self.path / "node_modules" / package / "package.json"
+                if manifest.exists():
+                    found[package] = json.loads(manifest.read_text())["version"]
+            return found
         code = (
-            "import importlib.metadata as m, json, sys; "
-            "print(json.dumps({p: m.version(p) for p in sys.argv[1:]}))"
+            "import importlib.metadata as m, json, sys\n"
+            "found = {}\n"
+            "for p in sys.argv[1:]:\n"
+            "    try: found[p] = m.version(p)\n"
+            "    except m.PackageNotFoundError: pass\n"
+            "print(json.dumps(found))"
         )
         out = subprocess.run(
             [self.python, "-c", code, *packages], capture_output=True, text=True, check=True
@@ -253,8 +298,8 @@ class Server:
 
 
 def service(project: Project, settings: Mapping[str, str], log_path: Path) -> Server:
-    """The rendered service as `uv run python -m app` runs it (its venv's interpreter)."""
-    return Server([project.python, "-m", "app"], project.path, project.env(**settings), log_path)
+    """The rendered service as its `make start` runs it (e.g. `python -m app` from its venv)."""
+    return Server(project.start_argv(), project.path, project.env(**settings), log_path)
 
 
 def seed_user(base_url: str, items: int = SEED_ITEMS) -> tuple[str, list[int]]:
@@ -274,6 +319,31 @@ def seed_user(base_url: str, items: int = SEED_ITEMS) -> tuple[str, list[int]]:
             created.raise_for_status()
             ids.append(created.json()["data"]["id"])
     return token, ids
+
+
+def check_floor(floor: Server) -> None:
+    """A floor has no /health/ready (every render has): it is not the service by mistake."""
+    answer = httpx.get(floor.url + "/health/ready", timeout=30)
+    if answer.status_code != 404:
+        raise BenchError(
+            f"{floor.argv} answers /health/ready with {answer.status_code}, not 404: "
+            "is it the service rather than its floor?"
+        )
+
+
+def check_items_page(url: str, headers: Mapping[str, str], total: int = SEED_ITEMS) -> None:
+    """The page a server answers holds page_size items out of `total`: a floor does the work."""
+    answer = httpx.get(url, headers=headers, timeout=30)
+    page = answer.json().get("data") or {}
+    size = int(httpx.URL(url).params.get("page_size", "20"))
+    if (
+        answer.status_code != 200
+        or len(page.get("items", ())) != size
+        or page.get("total") != total
+    ):
+        raise BenchError(
+            f"{url}: not {size} items of {total}: {answer.status_code} {answer.text[:500]}"
+        )
 
 
 # --- wrk ---------------------------------------------------------------------------

@@ -1,13 +1,17 @@
 """`make bench`: what the template costs, each figure a ratio to a floor measured in the same run.
 
-Rows (docs/benchmarks.md explains each):
-  render         copier copy of this template vs a one-file template (Copier's floor)
-  health         the default service's /health/live, every middleware on, vs bare FastAPI
-  items          GET /api/v1/items (PostgreSQL + JWT render) vs bare FastAPI + raw asyncpg,
-                 and vs the bare hello-world
-  make test      the default render's own test suite (warm)
-  copy -> green  render + make install + first make test, warm package cache
-  idle RSS       one started service process, before any load
+Rows (docs/benchmarks.md explains each), per framework (--frameworks, default all four):
+  health (F)          the default render's /health/live, every middleware on, vs a bare
+                      hello-world of F on the same server (bench/floors/F_hello.*)
+  items (F)           GET /api/v1/items (PostgreSQL + JWT render) vs F + the same JWT check
+                      + the same page-and-total query through the raw driver the render
+                      uses (bench/floors/F_items.*)
+  items vs hello (F)  the items figure against the bare hello-world's
+and, on the default render (FastAPI), when fastapi is among --frameworks:
+  render                   copier copy of this template vs a one-file template (Copier's floor)
+  idle RSS (fastapi)       one started service process, before any load
+  make test (fastapi)      the default render's own test suite (warm)
+  copy -> green (fastapi)  render + make install + first make test, warm package cache
 
 Prints machine facts and a Markdown table; writes bench/results/latest.json and
 docs/benchmarks.png. Exits 1 when a row could not be measured (missed targets are reported,
@@ -34,7 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import common
-from common import BENCH_DIR, REPO, RESULTS_DIR, BenchError, Project, Server, WrkResult
+from common import FLOORS_DIR, REPO, RESULTS_DIR, BenchError, Project, Server, WrkResult
 
 # Every default, in one place (each is also a command-line option).
 DURATION_S = 10  # one measured wrk run
@@ -46,7 +50,16 @@ RENDER_RUNS = 5  # renders of each template
 ITEMS_PATH = "/api/v1/items?page=1&page_size=20"
 CHART = REPO / "docs" / "benchmarks.png"
 JSON_OUT = RESULTS_DIR / "latest.json"
-FRAMEWORK_PACKAGES = ("fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy")
+FRAMEWORKS = ("fastapi", "django", "flask", "express")
+# What each framework's floors are named after in the table, and the versions worth noting.
+BARE = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask", "express": "Express"}
+DRIVER = {"fastapi": "asyncpg", "django": "psycopg", "flask": "psycopg", "express": "pg"}
+PACKAGES = {
+    "fastapi": ("fastapi", "starlette", "uvicorn", "pydantic", "sqlalchemy", "asyncpg", "pyjwt"),
+    "django": ("django", "django-ninja", "gunicorn", "uvicorn", "psycopg", "pyjwt"),
+    "flask": ("flask", "gunicorn", "sqlalchemy", "pydantic", "psycopg", "pyjwt"),
+    "express": ("express", "kysely", "pg", "jose", "pino"),
+}
 T = TypeVar("T")
 COMPARISONS = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
 
@@ -95,7 +108,8 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
-    hello_rps: float | None = None  # the bare hello-world's, for the items row
+    hello_rps: dict[str, float] = field(default_factory=dict)  # per framework, for items
+    defaults: dict[str, Project] = field(default_factory=dict)  # default render per framework
 
     def section(self, name: str, measure: Callable[[], T]) -> T | None:
         """Run one section; a failure is recorded (None) and the others still run."""
@@ -197,12 +211,12 @@ def compare(
             server.url + path, duration=seconds, connections=run.args.connections, **wrk
         )
 
-    servers = (service, floor)
-    for server in servers:
+    servers = {"service": service, "floor": floor}
+    for server in servers.values():
         load(server, run.args.warmup)
     results: list[list[WrkResult]] = [[], []]
     for number in range(run.args.repeat):
-        for server, kept in zip(servers, results, strict=True):
+        for (name, server), kept in zip(servers.items(), results, strict=True):
             result = load(server, run.args.duration)
             if result.failures:
                 raise BenchError(
@@ -210,7 +224,7 @@ def compare(
                     f"socket errors {result.socket_errors}\n{result.output}\n{server.log()[-2000:]}"
                 )
             print(
-                f"   run {number + 1} {Path(server.argv[-1]).stem:>11}: "
+                f"   run {number + 1} {name:>7}: "
                 f"{result.requests_per_s:8.0f} req/s  p50 {result.p50_ms:6.2f} ms  "
                 f"p99 {result.p99_ms:6.2f} ms",
                 flush=True,
@@ -263,80 +277,117 @@ def ratio_row(
     )
 
 
+def floor(project: Project, role: str, env: dict[str, str], log: Path, **ready: Any) -> Server:
+    """The `role` floor (hello or items) of the project's framework, on its server.
+
+    FastAPI's floors serve themselves with the render's uvicorn options; Flask's run under
+    the render's gunicorn configuration; Django's are settings modules run by the render's
+    own `make start` command (whatever server that is); Express's run on the render's Node
+    with its node_modules.
+    """
+    framework = project.framework
+    module = f"{framework}_{role}"
+    with_floors = {**env, "PYTHONPATH": str(FLOORS_DIR)}
+    if framework == "fastapi":
+        argv = [project.python, str(FLOORS_DIR / f"{module}.py")]
+    elif framework == "flask":
+        config = "python:app.gunicorn_conf"
+        argv = [project.python, "-m", "gunicorn", "--config", config, f"{module}:app"]
+    elif framework == "django":
+        argv = project.start_argv()
+        with_floors["DJANGO_SETTINGS_MODULE"] = module
+    elif framework == "express":
+        node = project.start_argv()[0]
+        argv = [node, str(FLOORS_DIR / f"{module}.mjs")]
+    else:
+        raise BenchError(f"no floors for {framework!r}")
+    return Server(argv, project.path, with_floors, log, **ready)
+
+
 def bench_health(run: Run, project: Project) -> None:
+    framework = project.framework
     settings = common.service_settings(
         f"sqlite:///{project.path}/bench.db", common.harness.secret_key()
     )
     project.make("migrate", **settings)
-    bare_argv = [project.python, str(BENCH_DIR / "bare_hello.py")]
+    env = project.env(**settings)
+    logs = run.work / f"{framework}-health"
     with (
-        common.service(project, settings, run.work / "health-service.log") as service,
-        Server(bare_argv, run.work, project.env(), run.work / "health-bare.log") as bare,
+        common.service(project, settings, logs.with_suffix(".service.log")) as service,
+        floor(project, "hello", env, logs.with_suffix(".floor.log")) as bare,
     ):
+        common.check_floor(bare)
         time.sleep(1)  # let start-up settle before reading memory
         service_rss, bare_rss = service.rss_mib(), bare.rss_mib()
         ours_runs, floor_runs = compare(run, "/health/live", service, bare)
-    ours, floor = Load.of(ours_runs), Load.of(floor_runs)
-    run.hello_rps = floor.requests_per_s
+    ours, bare_load = Load.of(ours_runs), Load.of(floor_runs)
+    run.hello_rps[framework] = bare_load.requests_per_s
     run.rows.append(
         ratio_row(
-            "health",
-            "/health/live vs bare FastAPI",
+            f"health ({framework})",
+            f"/health/live vs bare {BARE[framework]}",
             ours,
-            floor,
+            bare_load,
             0.85,
-            {"service": ours.samples, "bare_hello": floor.samples},
+            {"service": ours.samples, "bare_hello": bare_load.samples},
         )
     )
-    run.rows.append(
-        Row(
-            "idle RSS",
-            f"service {service_rss:.0f} MiB vs bare FastAPI {bare_rss:.0f} MiB",
-            service_rss,
-            "MiB",
-            None,
-            "one sample",
-            {"service_mib": service_rss, "bare_hello_mib": bare_rss},
+    if framework == "fastapi":  # one process each; gunicorn's master is not the app
+        run.rows.append(
+            Row(
+                "idle RSS (fastapi)",
+                f"service {service_rss:.0f} MiB vs bare FastAPI {bare_rss:.0f} MiB",
+                service_rss,
+                "MiB",
+                None,
+                "one sample",
+                {"service_mib": service_rss, "bare_hello_mib": bare_rss},
+            )
         )
+
+
+def bench_items(run: Run, framework: str) -> None:
+    project = common.prepare(
+        run.work / f"{framework}-pg-jwt",
+        {"framework": framework, "database": "postgresql", "auth": "jwt"},
     )
-
-
-def bench_items(run: Run) -> None:
-    project = common.prepare(run.work / "pg-jwt", {"database": "postgresql", "auth": "jwt"})
-    run.facts["postgresql_render"] = project.versions("asyncpg", "pyjwt", *FRAMEWORK_PACKAGES)
-    print(f"   versions: {run.facts['postgresql_render']}")
+    run.facts[f"{framework}_postgresql_render"] = project.versions(*PACKAGES[framework])
+    print(f"   versions: {run.facts[f'{framework}_postgresql_render']}")
     secret = common.harness.secret_key()
-    with common.postgres_database("items") as db:
+    logs = run.work / f"{framework}-items"
+    with common.postgres_database(f"items_{framework}") as db:
         run.facts["postgresql_server"] = common.postgres_version(db.url)
         settings = common.service_settings(db.url, secret)
         project.make("migrate", **settings)
-        with common.service(project, settings, run.work / "items-service.log") as service:
+        with common.service(project, settings, logs.with_suffix(".service.log")) as service:
             token, _ = common.seed_user(service.url)
             auth = {"Authorization": f"Bearer {token}"}
-            bare_env = project.env(SECRET_KEY=secret, DATABASE_URL=db.url)
-            bare_argv = [project.python, str(BENCH_DIR / "bare_items.py")]
-            with Server(
-                bare_argv, run.work, bare_env, run.work / "items-bare.log", ITEMS_PATH, auth
-            ) as bare:
+            env = project.env(**settings)
+            ready = {"ready_path": ITEMS_PATH, "ready_headers": auth}
+            with floor(project, "items", env, logs.with_suffix(".floor.log"), **ready) as bare:
+                common.check_floor(bare)
+                for server in (service, bare):
+                    common.check_items_page(server.url + ITEMS_PATH, auth)
                 ours_runs, floor_runs = compare(run, ITEMS_PATH, service, bare, headers=auth)
-    ours, floor = Load.of(ours_runs), Load.of(floor_runs)
+    ours, bare_load = Load.of(ours_runs), Load.of(floor_runs)
     run.rows.append(
         ratio_row(
-            "items vs raw driver",
-            "GET /api/v1/items vs FastAPI + asyncpg",
+            f"items ({framework})",
+            f"GET /api/v1/items vs {BARE[framework]} + {DRIVER[framework]}",
             ours,
-            floor,
+            bare_load,
             0.5,
-            {"service": ours.samples, "bare_items": floor.samples},
+            {"service": ours.samples, "bare_items": bare_load.samples},
         )
     )
-    if run.hello_rps:
+    hello_rps = run.hello_rps.get(framework)
+    if hello_rps:
         run.rows.append(
             Row(
-                "items vs bare hello",
+                f"items vs hello ({framework})",
                 f"GET /api/v1/items vs bare hello: {ours.requests_per_s:.0f} vs "
-                f"{run.hello_rps:.0f} req/s",
-                ours.requests_per_s / run.hello_rps,
+                f"{hello_rps:.0f} req/s",
+                ours.requests_per_s / hello_rps,
                 "x",
                 None,
                 f"{percent(ours.noise)} / (health row)",
@@ -366,7 +417,7 @@ def bench_tests(run: Run, project: Project) -> None:
     green_s, green_noise = common.median_and_spread(green)
     run.rows.append(
         Row(
-            "make test",
+            "make test (fastapi)",
             f"the default render's suite, warm: {suite_s:.1f} s",
             suite_s,
             "s",
@@ -377,7 +428,7 @@ def bench_tests(run: Run, project: Project) -> None:
     )
     run.rows.append(
         Row(
-            "copy -> green",
+            "copy -> green (fastapi)",
             f"render + make install + first make test: {green_s:.1f} s",
             green_s,
             "s",
@@ -415,18 +466,20 @@ def chart(rows: list[Row], path: Path) -> None:
 
     panels = [("x", "ratio to its floor (same run)"), ("s", "seconds"), ("MiB", "idle RSS, MiB")]
     panels = [(unit, title) for unit, title in panels if any(r.unit == unit for r in rows)]
+    counts = [sum(r.unit == unit for r in rows) for unit, _ in panels]
     fig, axes = plt.subplots(
         1,
         len(panels),
-        figsize=(11, 4.2),
-        gridspec_kw={"width_ratios": [4, 2, 1][: len(panels)]},
+        figsize=(max(11, 1.1 * sum(counts) + 2), 4.8),
+        gridspec_kw={"width_ratios": counts},
         squeeze=False,
     )
     colours = {"met": "#3a923a", "MISSED": "#c23b22", "info": "#7f7f7f"}
     for ax, (unit, title) in zip(axes[0], panels, strict=True):
         chosen = [r for r in rows if r.unit == unit]
         names = [
-            f"{r.metric.replace(' vs ', chr(10) + 'vs ')}\n({r.target or 'no target'})"
+            f"{r.metric.replace(' vs ', chr(10) + 'vs ').replace(' (', chr(10) + '(')}"
+            f"\n{r.target or 'no target'}"
             for r in chosen
         ]
         bars = ax.bar(names, [r.figure for r in chosen], color=[colours[r.verdict] for r in chosen])
@@ -456,8 +509,39 @@ def chart(rows: list[Row], path: Path) -> None:
     plt.close(fig)
 
 
+def measure_framework(run: Run, framework: str) -> None:
+    """The health row on the framework's default render, then its items row."""
+    default = run.section(
+        f"prepare default render ({framework})",
+        lambda: common.prepare(run.work / f"{framework}-default", {"framework": framework}),
+    )
+    if default:
+        run.defaults[framework] = default
+        run.facts[f"{framework}_default_render"] = default.versions(*PACKAGES[framework])
+        print(f"   versions: {run.facts[f'{framework}_default_render']}")
+        run.section(f"health ({framework})", lambda: bench_health(run, default))
+    run.section(f"items ({framework}, PostgreSQL + JWT)", lambda: bench_items(run, framework))
+
+
+def frameworks_option(text: str) -> list[str]:
+    """`--frameworks flask,django`: a comma-separated subset of FRAMEWORKS, in that order."""
+    chosen = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = chosen - set(FRAMEWORKS)
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"choose from {', '.join(FRAMEWORKS)} (got {', '.join(sorted(unknown)) or 'none'})"
+        )
+    return [name for name in FRAMEWORKS if name in chosen]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--frameworks",
+        type=frameworks_option,
+        default=list(FRAMEWORKS),
+        help=f"comma-separated, default all: {','.join(FRAMEWORKS)}",
+    )
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds per wrk run")
     parser.add_argument("--warmup", type=float, default=WARMUP_S, help="unmeasured wrk seconds")
     parser.add_argument("--repeat", type=int, default=REPEAT, help="measured runs per figure")
@@ -473,15 +557,13 @@ def main() -> int:
     print("\n".join(f"{key:>16}: {value}" for key, value in run.facts.items()))
     started = time.perf_counter()
     try:
-        run.section("render", lambda: bench_render(run))
-        default = run.section("prepare default render", lambda: common.prepare(work / "default"))
+        if "fastapi" in args.frameworks:
+            run.section("render", lambda: bench_render(run))
+        for framework in args.frameworks:
+            measure_framework(run, framework)
+        default = run.defaults.get("fastapi")
         if default:
-            run.facts["default_render"] = default.versions(*FRAMEWORK_PACKAGES)
-            print(f"   versions: {run.facts['default_render']}")
-            run.section("health + idle memory", lambda: bench_health(run, default))
-        run.section("items (PostgreSQL + JWT)", lambda: bench_items(run))
-        if default:
-            run.section("make test + copy -> green", lambda: bench_tests(run, default))
+            run.section("make test + copy -> green (fastapi)", lambda: bench_tests(run, default))
     finally:
         if args.keep:
             print(f"work directory kept: {work}")

@@ -1,7 +1,6 @@
-"""How the floor apps serve: as the rendered service's `python -m app` serves itself.
+"""How the FastAPI floors serve: with the uvicorn options the rendered `python -m app` uses.
 
-Same uvicorn options, one worker, on HOST:PORT from the environment, from the rendered
-project's venv.
+One worker, on HOST:PORT from the environment, from the rendered project's venv.
 """
 
 import os
@@ -19,6 +18,5 @@ def serve(app: FastAPI) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        proxy_headers=False,
     )

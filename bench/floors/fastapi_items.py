@@ -1,9 +1,9 @@
-"""The floor for GET /api/v1/items: bare FastAPI, the same JWT check, raw asyncpg.
+"""The FastAPI items floor for GET /api/v1/items: bare FastAPI, the same JWT check, raw asyncpg.
 
 It verifies the access token as the service does (pyjwt, HS256, SECRET_KEY, the same
 required claims) and runs the service's page + total query (one statement, a window
 count) through an asyncpg pool as large as the service's (DATABASE_POOL_SIZE, default
-10). No middleware, ORM, transaction or response model. Served like bare_hello.py.
+10). No middleware, ORM, transaction or response model. Served like fastapi_hello.py.
 """
 
 import os
@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import asyncpg
 import jwt
 from fastapi import FastAPI, Header, HTTPException, Request
-from floor_server import serve
+from fastapi_serve import serve
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DATABASE_URL = os.environ["DATABASE_URL"]

@@ -1,5 +1,8 @@
-"""The floor for a Flask service's GET /api/v1/items: bare Flask, the same JWT check, raw
-psycopg (one connection per server thread). No hooks, ORM, transaction or response model.
+"""The Flask items floor for GET /api/v1/items: bare Flask, the same JWT check, raw psycopg.
+
+One connection per server thread; the page and the total in the one statement the
+service's list_items sends. No hooks, ORM, transaction or response model. Served like
+flask_hello.py, under the rendered project's gunicorn configuration.
 """
 
 import os
@@ -9,7 +12,6 @@ from typing import Any
 import jwt
 import psycopg
 from flask import Flask, abort, request
-from floor_flask import serve
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -52,7 +54,3 @@ def list_items() -> dict[str, Any]:
     total = rows[0][-1] if rows else 0
     page_data = {"items": items, "page": page, "page_size": page_size, "total": total}
     return {"success": True, "data": page_data, "message": "OK"}
-
-
-if __name__ == "__main__":
-    serve("bare_items_flask")

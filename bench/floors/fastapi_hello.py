@@ -1,10 +1,10 @@
-"""The floor for /health/live: a bare FastAPI hello-world, no middleware.
+"""The FastAPI health floor: a bare FastAPI hello-world, no middleware.
 
-Served by floor_server.serve, as the rendered service serves itself.
+Served by fastapi_serve.serve, as the rendered service serves itself.
 """
 
 from fastapi import FastAPI
-from floor_server import serve
+from fastapi_serve import serve
 
 app = FastAPI()
 
