@@ -66,6 +66,8 @@ class Env(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_default: str = "1000/minute"
     rate_limit_auth: str = "10/minute"
+    # Set: traces go to this OpenTelemetry collector (OTLP over HTTP); unset: no tracing.
+    otel_exporter_otlp_endpoint: str | None = None
     # Password hashes running at once, per worker process; the rest queue.
     password_hash_concurrency: int = Field(default_factory=default_hash_concurrency, ge=1)
 

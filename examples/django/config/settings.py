@@ -42,6 +42,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",  # Content-Length on every response
     *(["app.middleware.metrics.MetricsMiddleware"] if ENV.metrics_enabled else []),
+    "app.tracing.TracingMiddleware",  # left out unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     "app.middleware.proxy.TrustedProxyMiddleware",
     "app.middleware.request_id.RequestIdMiddleware",
     "app.middleware.access_log.AccessLogMiddleware",

@@ -5,7 +5,9 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.models.license import License
 from flask_openapi3.models.server import Server
 from flask_openapi3.types import SecuritySchemesDict
+from opentelemetry.sdk.trace import TracerProvider
 
+from app import tracing
 from app.config import Settings, get_settings
 from app.db import writes_expected
 from app.extensions import db, metrics, rate_limiter
@@ -36,8 +38,14 @@ SECURITY_SCHEMES: SecuritySchemesDict = {
 }
 
 
-def create_app(settings: Settings | None = None) -> ContractOpenAPI:
-    """Assemble blueprints, extensions, request hooks and error handlers for `settings`."""
+def create_app(
+    settings: Settings | None = None, *, tracer_provider: TracerProvider | None = None
+) -> ContractOpenAPI:
+    """Assemble blueprints, extensions, request hooks and error handlers for `settings`.
+
+    Tracing is on with `tracer_provider`, or with one exporting to
+    OTEL_EXPORTER_OTLP_ENDPOINT when that is set.
+    """
     settings = settings or get_settings()
     configure_logging(settings)
     configure_hashing(settings)
@@ -66,6 +74,10 @@ def create_app(settings: Settings | None = None) -> ContractOpenAPI:
         metrics.init_app(app)
     request_id.init_app(app)
     access_log.init_app(app)
+    tracer_provider = tracer_provider or tracing.create_tracer_provider(settings)
+    if tracer_provider is not None:  # its spans still buffered are sent at exit
+        tracing.init_app(app, tracer_provider)
+        tracing.trace_queries(app.extensions["database"].engine, tracer_provider)
     security_headers.init_app(app, docs_prefix=DOCS_PATH, hsts=settings.is_production)
     cors.init_app(
         app,
