@@ -25,7 +25,7 @@ from contract.api import ApiClient
 # The frameworks whose tree implements graceful shutdown. A framework joins this
 # set once it does (then the test runs on its combinations too); until then its
 # combinations are skipped with this reason, never silently passed.
-SHUTDOWN_FRAMEWORKS = {"fastapi", "express"}
+SHUTDOWN_FRAMEWORKS = {"fastapi", "express", "flask", "django"}
 GRACE_SECONDS = 10
 UPLOADS = 6
 UPLOAD_SECONDS = 4.0

@@ -1,1 +1,1 @@
-"""Project configuration: settings, URLs and the ASGI/WSGI entry points."""
+"""Project configuration: settings, URLs, the WSGI application and gunicorn's settings."""

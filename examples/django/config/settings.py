@@ -59,7 +59,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 APPEND_SLASH = False  # an unknown path is a 404 in the envelope, never a redirect
-ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = "config.wsgi.application"
 
 # The docs page and the admin site: the apps' own templates.

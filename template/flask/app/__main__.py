@@ -27,7 +27,7 @@ def main() -> int:
         return 0
     # gunicorn takes over this process: its master forwards signals and manages workers.
     gunicorn = [sys.executable, "-m", "gunicorn", "--config", "python:app.gunicorn_conf"]
-    os.execv(sys.executable, [*gunicorn, "app.wsgi:app"])  # noqa: S606 (no shell, fixed arguments)
+    os.execv(sys.executable, gunicorn)  # noqa: S606 (no shell, fixed arguments)
     return 0  # not reached: execv does not return
 
 

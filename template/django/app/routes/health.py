@@ -7,6 +7,7 @@ from ninja import Router
 from app.errors import ServiceUnavailableError
 from app.routes.openapi import responses
 from app.schemas.health import Liveness, LivenessEnvelope, Readiness, ReadinessEnvelope
+from app.shutdown import draining
 
 router = Router(tags=["health"])
 
@@ -29,7 +30,9 @@ def live(request: HttpRequest) -> LivenessEnvelope:
     response=responses(200, ReadinessEnvelope, 500, 503),
 )
 def ready(request: HttpRequest) -> ReadinessEnvelope:
-    """The service can reach its database."""
+    """The service can reach its database and is not shutting down."""
+    if draining.is_set():
+        raise ServiceUnavailableError("Shutting down")
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

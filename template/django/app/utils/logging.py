@@ -9,7 +9,7 @@ from config.env import Env
 
 
 def configure_logging(env: Env) -> None:
-    """One format for the app's own events and for stdlib records (uvicorn, Django).
+    """One format for the app's own events and for stdlib records (Django).
 
     The app's events go straight to stderr: the stdlib logging machinery would cost
     more than the request they describe.
@@ -42,10 +42,7 @@ def configure_logging(env: Env) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(env.log_level)
-    # Our access log replaces uvicorn's; its error log keeps flowing through root.
-    logging.getLogger("uvicorn.access").disabled = True
-    for name in ("uvicorn", "uvicorn.error"):
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = True
+    # Our access log replaces the development server's (`manage.py serve --reload`).
+    logging.getLogger("django.server").disabled = True
     # Django's warning for every 4xx repeats the access line; its 5xx errors stay.
     logging.getLogger("django.request").setLevel(logging.ERROR)

@@ -10,6 +10,7 @@ from app.errors import ServiceUnavailableError
 from app.extensions import db
 from app.routes.openapi import error_responses, operation_id
 from app.schemas.health import Liveness, LivenessEnvelope, Readiness, ReadinessEnvelope
+from app.shutdown import draining
 from app.utils.responses import json_response
 
 bp = APIBlueprint(
@@ -34,7 +35,9 @@ def live() -> Response:
     responses={200: ReadinessEnvelope, **error_responses(503)},
 )
 def ready() -> Response:
-    """The service can reach its database."""
+    """The service can reach its database and is not shutting down."""
+    if draining.is_set():
+        raise ServiceUnavailableError("Shutting down")
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
