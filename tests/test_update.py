@@ -432,7 +432,8 @@ class Framework:
     reworded_comment: str
     model_edit: tuple[str, str]  # the release indexes items.name
     release_migration: tuple[str, str]  # (path in the framework's tree, text)
-    team_files: dict[str, str]  # what a team adds: a resource, its table, migration, test
+    # What a team adds (the route module first): a resource, its table, migration, test.
+    team_files: dict[str, str]
     team_edits: tuple[Edit, ...]  # and where it registers them
     # What the framework makes a team run after an update that brings a migration.
     after_update: tuple[tuple[str, ...], ...] = ()
@@ -665,28 +666,27 @@ def tune_settings(project: Path, fw: Framework) -> None:
     edit(project, "README.md", README_INTRO, TEAM_INTRO)
 
 
+MAKEFILE_TASK = (
+    ".PHONY: backup\n",
+    ".PHONY: check\ncheck: lint test ## Lint, type-check and test\n\n.PHONY: backup\n",
+)
+
+
 def improve_template(template: TemplateRepo) -> None:
     """A release's worth of changes to every framework, none on lines a team usually
     edits: an index and its migration, a doc, a Makefile task, a settings comment, and
     shared text (README, .env)."""
-    edits: dict[
-        tuple[str, str, str], None
-    ] = {}  # one edit per line (Flask renders FastAPI's model)
-    for fw in FRAMEWORKS.values():
-        edits[(fw.model_template, *fw.model_edit)] = None
-        edits[(fw.settings_template, fw.comment, fw.reworded_comment)] = None
-        edits[
-            (
-                f"{fw.tree}/Makefile.jinja",
-                ".PHONY: backup\n",
-                ".PHONY: check\ncheck: lint test ## Lint, type-check and test\n\n.PHONY: backup\n",
-            )
-        ] = None
+    frameworks = FRAMEWORKS.values()
+    # A set: a file two frameworks render (Flask's model is FastAPI's) changes once.
+    edits = {(fw.model_template, *fw.model_edit) for fw in frameworks}
+    edits |= {(fw.settings_template, fw.comment, fw.reworded_comment) for fw in frameworks}
+    edits |= {(f"{fw.tree}/Makefile.jinja", *MAKEFILE_TASK) for fw in frameworks}
+    for path, old, new in sorted(edits):
+        template.replace(path, old, new)
+    for fw in frameworks:
         path, text = fw.release_migration
         template.write(f"{fw.tree}/{path}", text)
         template.write(f"{fw.tree}/docs/runbook.md", RUNBOOK)
-    for path, old, new in edits:
-        template.replace(path, old, new)
     template.replace(
         "includes/readme.jinja",
         "`make backup` runs",
