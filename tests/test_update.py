@@ -3,7 +3,9 @@
 Each case builds a temporary git copy of the template (tests/template_repo.py):
 the template as it is now is release OLD; the test changes it as a maintainer
 would and tags NEW; a project rendered at OLD, then edited and committed as a
-team would, is updated with Copier's command line.
+team would, is updated with Copier's command line. FRAMEWORKS holds, per framework,
+what its team adds (in that framework's idiom) and what a release changes; the main
+cases run on every framework of the `--matrix` selection.
 
 Copier behaviour these tests pin down (copier 9.19):
 - Files only one side changed merge silently; a file the template deletes is
@@ -11,6 +13,9 @@ Copier behaviour these tests pin down (copier 9.19):
 - A conflict leaves inline markers (`--conflict inline`, the default) or the
   template's version plus a `.rej` hunk (`--conflict rej`), and exits 0.
 - A dirty tree is refused before anything is written.
+And what each framework's migration tool makes of a release's migration next to a
+team's: two Alembic heads (both apply), two Django leaves (a merge migration first),
+two Kysely files (both apply, in any order).
 """
 
 from __future__ import annotations
