@@ -3,7 +3,9 @@
 Each case builds a temporary git copy of the template (tests/template_repo.py):
 the template as it is now is release OLD; the test changes it as a maintainer
 would and tags NEW; a project rendered at OLD, then edited and committed as a
-team would, is updated with Copier's command line.
+team would, is updated with Copier's command line. FRAMEWORKS holds, per framework,
+what its team adds (in that framework's idiom) and what a release changes; the main
+cases run on every framework of the `--matrix` selection.
 
 Copier behaviour these tests pin down (copier 9.19):
 - Files only one side changed merge silently; a file the template deletes is
@@ -11,12 +13,16 @@ Copier behaviour these tests pin down (copier 9.19):
 - A conflict leaves inline markers (`--conflict inline`, the default) or the
   template's version plus a `.rej` hunk (`--conflict rej`), and exits 0.
 - A dirty tree is refused before anything is written.
+And what each framework's migration tool makes of a release's migration next to a
+team's: two Alembic heads (both apply), two Django leaves (a merge migration first),
+two Kysely files (both apply, in any order).
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +30,11 @@ import harness
 import pytest
 from matrix import (
     CONFIG,
+    MATRIX,
     SELECTIONS,
     TEMPLATE_ROOT,
     axis_values,
+    choices,
     combo_id,
     default_combinations,
     load_copier_config,
@@ -53,12 +61,9 @@ from template_repo import (
     write_file,
 )
 
-FASTAPI = "template/fastapi"
-SETTINGS = "includes/python/settings.py.jinja"  # FastAPI and Flask share it
+# --- What a team adds and changes in its service, per framework -------------------
 
-# --- What a team adds and changes in its service ------------------------------
-
-WIDGET_ROUTES = '''\
+FASTAPI_WIDGET_ROUTES = '''\
 """Widgets: the team's own resource."""
 
 from fastapi import APIRouter
@@ -75,7 +80,8 @@ async def list_widgets() -> Envelope[list[str]]:
     return Envelope(data=[])
 '''
 
-WIDGET_MODEL = '''\
+# FastAPI's and Flask's: the same SQLAlchemy model and Alembic revision.
+SQLALCHEMY_WIDGET_MODEL = '''\
 """Widgets: the team's own table."""
 
 from sqlalchemy import String
@@ -93,7 +99,7 @@ class Widget(Base):
     name: Mapped[str] = mapped_column(String(100))
 '''
 
-WIDGET_MIGRATION = '''\
+ALEMBIC_WIDGET_MIGRATION = '''\
 """Widgets table.
 
 Revision ID: 3f9a1c2b7d4e
@@ -122,7 +128,7 @@ def downgrade() -> None:
     op.drop_table("widgets")
 '''
 
-WIDGET_TEST = '''\
+FASTAPI_WIDGET_TEST = '''\
 """The team's own test."""
 
 from httpx import AsyncClient
@@ -134,42 +140,223 @@ async def test_widgets_are_listed(client: AsyncClient) -> None:
     assert response.json()["data"] == []
 '''
 
-README_INTRO = "A backend service rendered by copier-backend."
-TEAM_INTRO = "Widgets for the warehouse team; on call: #warehouse-oncall."
-RATE_LIMIT_LINE = 'rate_limit_default: str = "1000/minute"'
-TEAM_RATE_LIMIT_LINE = 'rate_limit_default: str = "600/minute"'
+FLASK_WIDGET_ROUTES = '''\
+"""Widgets: the team's own resource."""
+
+from flask import Response
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Widget
+from app.routes.openapi import error_responses, operation_id
+from app.schemas.common import Envelope
+from app.utils.responses import json_response
 
 
-def edit(project: Path, relpath: str, old: str, new: str) -> None:
-    replace_in(project, relpath, old, new)
+class WidgetNamesEnvelope(Envelope[list[str]]):
+    """Every widget's name."""
 
 
-def write(project: Path, relpath: str, text: str) -> None:
-    write_file(project, relpath, text)
+bp = APIBlueprint(
+    "widgets",
+    __name__,
+    url_prefix="/widgets",
+    abp_tags=[Tag(name="widgets")],
+    operation_id_callback=operation_id,
+    abp_responses=error_responses(429, 500),
+)
 
 
-def add_widgets(project: Path) -> None:
-    """A team's resource: route, model, migration and test, registered where they go."""
-    write(project, "app/routes/widgets.py", WIDGET_ROUTES)
-    edit(project, "app/routes/__init__.py", "auth, items, users", "auth, items, users, widgets")
-    with (project / "app/routes/__init__.py").open("a") as routes:
-        routes.write("api_router.include_router(widgets.router)\n")
-    write(project, "app/models/widget.py", WIDGET_MODEL)
-    edit(
-        project,
+@bp.get("", summary="List widgets", responses={200: WidgetNamesEnvelope})
+def list_widgets() -> Response:
+    """Every widget's name."""
+    names = db.session.scalars(select(Widget.name).order_by(Widget.id)).all()
+    return json_response(WidgetNamesEnvelope(data=list(names)))
+'''
+
+FLASK_WIDGET_TEST = '''\
+"""The team's own test."""
+
+from tests.clients import ApiClient
+
+
+def test_widgets_are_listed(client: ApiClient) -> None:
+    response = client.get("/api/v1/widgets")
+    assert response.status_code == 200
+    assert response.json["data"] == []
+'''
+
+DJANGO_WIDGET_ROUTES = '''\
+"""Widgets: the team's own resource."""
+
+from django.http import HttpRequest
+from ninja import Router
+
+from app.models import Widget
+from app.routes.openapi import responses
+from app.schemas.common import Envelope
+
+
+class WidgetNamesEnvelope(Envelope[list[str]]):
+    """Every widget's name."""
+
+
+router = Router(tags=["widgets"])
+
+
+@router.get(
+    "",
+    operation_id="listWidgets",
+    summary="List widgets",
+    response=responses(200, WidgetNamesEnvelope, 429, 500),
+)
+def list_widgets(request: HttpRequest) -> WidgetNamesEnvelope:
+    """Every widget's name."""
+    return WidgetNamesEnvelope(data=list(Widget.objects.values_list("name", flat=True)))
+'''
+
+DJANGO_WIDGET_MODEL = '''\
+"""Widgets: the team's own table."""
+
+from django.db import models
+
+
+class Widget(models.Model):
+    """A widget."""
+
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        db_table = "widgets"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+'''
+
+# As `makemigrations app --name widgets` then `make format` write it.
+DJANGO_WIDGET_MIGRATION = """\
+# Generated by Django 5.2.19 on 2026-12-01 17:30
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("app", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="Widget",
+            fields=[
+                (
+                    "id",
+                    models.AutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+            ],
+            options={
+                "db_table": "widgets",
+                "ordering": ["id"],
+            },
+        ),
+    ]
+"""
+
+DJANGO_WIDGET_TEST = '''\
+"""The team's own test."""
+
+import pytest
+from django.test import Client
+
+from app.models import Widget
+
+
+@pytest.mark.django_db
+def test_widgets_are_listed(client: Client) -> None:
+    Widget.objects.create(name="sprocket")
+    response = client.get("/api/v1/widgets")
+    assert response.status_code == 200
+    assert response.json()["data"] == ["sprocket"]
+'''
+
+EXPRESS_WIDGET_ROUTES = """\
+/** Widgets: the team's own resource. */
+import { Router } from "express";
+
+import type { Db } from "../db/database.ts";
+import { sendData } from "../utils/responses.ts";
+
+/** `GET /` lists every widget's name. */
+export function createWidgetsRouter({ db }: { db: Db }): Router {
+  const router = Router();
+
+  router.get("/", async (_req, res) => {
+    const widgets = await db.selectFrom("widgets").select("name").orderBy("id").execute();
+    sendData(
+      res,
+      widgets.map((widget) => widget.name),
+    );
+  });
+
+  return router;
+}
+"""
+
+EXPRESS_WIDGET_MIGRATION = """\
+/** The team's widgets table. */
+import type { Kysely } from "kysely";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable("widgets")
+    .addColumn("id", "integer", (col) => col.autoIncrement().primaryKey())
+    .addColumn("name", "varchar(100)", (col) => col.notNull())
+    .execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable("widgets").execute();
+}
+"""
+
+EXPRESS_WIDGET_TEST = """\
+import supertest from "supertest";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { createTestApp } from "./helpers.ts";
+
+const { app, close } = createTestApp();
+afterAll(close);
+
+describe("widgets", () => {
+  it("are listed", async () => {
+    const response = await supertest(app).get("/api/v1/widgets").expect(200);
+    expect(response.body).toMatchObject({ success: true, data: [] });
+  });
+});
+"""
+
+SQLALCHEMY_MODEL_REGISTRATION = [
+    (
         "app/models/__init__.py",
         "from app.models.user import Role, User\n",
         "from app.models.user import Role, User\nfrom app.models.widget import Widget\n",
-    )
-    edit(project, "app/models/__init__.py", '    "User",\n', '    "User",\n    "Widget",\n')
-    write(project, "migrations/versions/2026_12_01_0000-3f9a1c2b7d4e_widgets.py", WIDGET_MIGRATION)
-    write(project, "tests/test_widgets.py", WIDGET_TEST)
+    ),
+    ("app/models/__init__.py", '    "User",\n', '    "User",\n    "Widget",\n'),
+]
 
-
-# --- What a maintainer changes in the template ----------------------------------
+# --- What a maintainer changes in the template, per framework ----------------------
 
 RUNBOOK = "# Runbook\n\nWhat to do when the service pages you.\n"
-NAME_INDEX_MIGRATION = '''\
+ALEMBIC_NAME_INDEX_MIGRATION = '''\
 """Index items.name.
 
 Revision ID: 0002
@@ -192,29 +379,321 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_items_name"), table_name="items")
 '''
 
+DJANGO_NAME_INDEX_MIGRATION = '''\
+"""Index items.name."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("app", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="item",
+            name="name",
+            field=models.CharField(db_index=True, max_length=200),
+        ),
+    ]
+'''
+
+# MySQL alone needs the table to drop an index (and PostgreSQL refuses it).
+EXPRESS_NAME_INDEX_MIGRATION = """\
+{% set on_items = '.on("items")' if database == 'mysql' else '' %}
+/** Index items.name. */
+import type { Kysely } from "kysely";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createIndex("ix_items_name").on("items").column("name").execute();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex("ix_items_name"){{ on_items }}.execute();
+}
+"""
+
+Edit = tuple[str, str, str]  # (path, old, new): `old` must be there; its first match changes
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One framework as the update tier sees it: where the template keeps the lines a
+    release changes, what a team adds to its service, what it must run after an update.
+
+    Template paths are all here, so a file the template moves is a one-line fix.
+    """
+
+    name: str
+    settings: str  # the project's settings module
+    settings_template: str
+    model_template: str  # the Item model (Flask's renders FastAPI's)
+    lockfile: str
+    rate_limit_line: str  # in `settings`
+    comment: str  # a settings comment the release rewords (`reworded_comment`)
+    reworded_comment: str
+    model_edit: tuple[str, str]  # the release indexes items.name
+    release_migration: tuple[str, str]  # (path in the framework's tree, text)
+    # What a team adds (the route module first): a resource, its table, migration, test.
+    team_files: dict[str, str]
+    team_edits: tuple[Edit, ...]  # and where it registers them
+    # What the framework makes a team run after an update that brings a migration.
+    after_update: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def tree(self) -> str:
+        return f"template/{self.name}"
+
+    @property
+    def team_rate_limit_line(self) -> str:
+        return self.rate_limit_line.replace("1000/minute", "600/minute")
+
+    @property
+    def release_rate_limit_line(self) -> str:
+        return self.rate_limit_line.replace("1000/minute", "2000/minute")
+
+    @property
+    def model(self) -> str:
+        """The Item model's path in a project."""
+        return self.model_template.split("/", 2)[2].removesuffix(".jinja")
+
+    @property
+    def release_migration_path(self) -> str:
+        """Where the release's migration lands in a project."""
+        return self.release_migration[0].removesuffix(".jinja")
+
+
+PYTHON_COMMENT = "# unset: rate-limit counters in process memory"
+PYTHON_REWORDED = "# unset: each process counts rate limits in its own memory"
+ALEMBIC_RELEASE_MIGRATION = "migrations/versions/2026_12_01_0000-0002_index_item_names.py"
+ALEMBIC_TEAM_MIGRATION = "migrations/versions/2026_12_01_0000-3f9a1c2b7d4e_widgets.py"
+FASTAPI_MODEL = "template/fastapi/app/models/item.py.jinja"
+# FastAPI's and Flask's settings are one text.
+SQLALCHEMY_SETTINGS = "includes/python/settings.py.jinja"
+SQLALCHEMY_INDEX = (
+    "mapped_column(String(NAME_MAX_LENGTH))",
+    "mapped_column(String(NAME_MAX_LENGTH), index=True)",
+)
+
+FRAMEWORKS = {
+    fw.name: fw
+    for fw in [
+        Framework(
+            name="fastapi",
+            settings="app/config/settings.py",
+            settings_template=SQLALCHEMY_SETTINGS,
+            model_template=FASTAPI_MODEL,
+            lockfile="uv.lock",
+            rate_limit_line='rate_limit_default: str = "1000/minute"',
+            comment=PYTHON_COMMENT,
+            reworded_comment=PYTHON_REWORDED,
+            model_edit=SQLALCHEMY_INDEX,
+            release_migration=(ALEMBIC_RELEASE_MIGRATION, ALEMBIC_NAME_INDEX_MIGRATION),
+            team_files={
+                "app/routes/widgets.py": FASTAPI_WIDGET_ROUTES,
+                "app/models/widget.py": SQLALCHEMY_WIDGET_MODEL,
+                ALEMBIC_TEAM_MIGRATION: ALEMBIC_WIDGET_MIGRATION,
+                "tests/test_widgets.py": FASTAPI_WIDGET_TEST,
+            },
+            team_edits=(
+                ("app/routes/__init__.py", "auth, items, users", "auth, items, users, widgets"),
+                (
+                    "app/routes/__init__.py",
+                    "api_router.include_router(users.router)\n",
+                    "api_router.include_router(users.router)\n"
+                    "api_router.include_router(widgets.router)\n",
+                ),
+                *SQLALCHEMY_MODEL_REGISTRATION,
+            ),
+        ),
+        Framework(
+            name="flask",
+            settings="app/config/settings.py",
+            settings_template=SQLALCHEMY_SETTINGS,
+            model_template=FASTAPI_MODEL,
+            lockfile="uv.lock",
+            rate_limit_line='rate_limit_default: str = "1000/minute"',
+            comment=PYTHON_COMMENT,
+            reworded_comment=PYTHON_REWORDED,
+            model_edit=SQLALCHEMY_INDEX,
+            release_migration=(ALEMBIC_RELEASE_MIGRATION, ALEMBIC_NAME_INDEX_MIGRATION),
+            team_files={
+                "app/routes/widgets.py": FLASK_WIDGET_ROUTES,
+                "app/models/widget.py": SQLALCHEMY_WIDGET_MODEL,
+                ALEMBIC_TEAM_MIGRATION: ALEMBIC_WIDGET_MIGRATION,
+                "tests/test_widgets.py": FLASK_WIDGET_TEST,
+            },
+            team_edits=(
+                ("app/routes/__init__.py", "auth, items, users", "auth, items, users, widgets"),
+                (
+                    "app/routes/__init__.py",
+                    "api.register_api(users.bp)\n",
+                    "api.register_api(users.bp)\napi.register_api(widgets.bp)\n",
+                ),
+                *SQLALCHEMY_MODEL_REGISTRATION,
+            ),
+        ),
+        Framework(
+            name="django",
+            settings="config/env.py",
+            settings_template="template/django/config/env.py.jinja",
+            model_template="template/django/app/models/item.py.jinja",
+            lockfile="uv.lock",
+            rate_limit_line='rate_limit_default: str = "1000/minute"',
+            comment=PYTHON_COMMENT,
+            reworded_comment=PYTHON_REWORDED,
+            model_edit=(
+                "name = models.CharField(max_length=NAME_MAX_LENGTH)",
+                "name = models.CharField(max_length=NAME_MAX_LENGTH, db_index=True)",
+            ),
+            release_migration=(
+                "app/migrations/0002_index_item_names.py",
+                DJANGO_NAME_INDEX_MIGRATION,
+            ),
+            team_files={
+                "app/routes/widgets.py": DJANGO_WIDGET_ROUTES,
+                "app/models/widget.py": DJANGO_WIDGET_MODEL,
+                "app/migrations/0002_widgets.py": DJANGO_WIDGET_MIGRATION,
+                "tests/test_widgets.py": DJANGO_WIDGET_TEST,
+            },
+            team_edits=(
+                (
+                    "app/routes/__init__.py",
+                    "auth, health, items, users",
+                    "auth, health, items, users, widgets",
+                ),
+                (
+                    "app/routes/__init__.py",
+                    'api.add_router(f"{API_PREFIX}/items", items.router)\n',
+                    'api.add_router(f"{API_PREFIX}/items", items.router)\n'
+                    'api.add_router(f"{API_PREFIX}/widgets", widgets.router)\n',
+                ),
+                *SQLALCHEMY_MODEL_REGISTRATION,
+            ),
+            # The release's migration and the team's are two leaves of the app: Django
+            # refuses to migrate until a merge migration joins them (docs/updating.md).
+            after_update=(
+                (
+                    "uv",
+                    "run",
+                    "python",
+                    "manage.py",
+                    "makemigrations",
+                    "--merge",
+                    "--no-input",
+                    "--name",
+                    "merge_template",
+                ),
+                ("make", "format"),
+            ),
+        ),
+        Framework(
+            name="express",
+            settings="src/config/settings.ts",
+            settings_template="template/express/src/config/settings.ts.jinja",
+            model_template="template/express/src/models/database.ts.jinja",
+            lockfile="package-lock.json",
+            rate_limit_line='RATE_LIMIT_DEFAULT: rateLimit.default("1000/minute"),',
+            comment=(
+                "// Accepted in development and tests only; production (the default) refuses it."
+            ),
+            reworded_comment="// Development and tests only: production (the default) refuses it.",
+            model_edit=(
+                "/** The tables as Kysely sees them;",
+                "/** The tables (indexes aside) as Kysely sees them;",
+            ),
+            release_migration=(
+                "migrations/2026_12_01_0000_index_item_names.ts.jinja",
+                EXPRESS_NAME_INDEX_MIGRATION,
+            ),
+            team_files={
+                "src/routes/widgets.ts": EXPRESS_WIDGET_ROUTES,
+                "migrations/2026_12_01_0001_widgets.ts": EXPRESS_WIDGET_MIGRATION,
+                "tests/widgets.test.ts": EXPRESS_WIDGET_TEST,
+            },
+            team_edits=(
+                (
+                    "src/app.ts",
+                    'import { createUsersRouter } from "./routes/users.ts";\n',
+                    'import { createUsersRouter } from "./routes/users.ts";\n'
+                    'import { createWidgetsRouter } from "./routes/widgets.ts";\n',
+                ),
+                (
+                    "src/app.ts",
+                    "  app.use(notFound(routes.methodsAt));\n",
+                    "  app.use(`${API_PREFIX}/widgets`, createWidgetsRouter({ db }));\n"
+                    "  app.use(notFound(routes.methodsAt));\n",
+                ),
+                (
+                    "src/models/database.ts",
+                    "export interface Database {\n",
+                    "export interface WidgetsTable {\n  id: Generated<number>;\n  name: string;\n}"
+                    "\n\nexport interface Database {\n",
+                ),
+                (
+                    "src/models/database.ts",
+                    "  refresh_tokens: RefreshTokensTable;\n",
+                    "  refresh_tokens: RefreshTokensTable;\n  widgets: WidgetsTable;\n",
+                ),
+            ),
+        ),
+    ]
+}
+README_INTRO = "A backend service rendered by copier-backend."
+TEAM_INTRO = "Widgets for the warehouse team; on call: #warehouse-oncall."
+
+
+def test_every_framework_has_an_update_tier() -> None:
+    """A framework added to copier.yml needs its entry in FRAMEWORKS (a team, a release)."""
+    assert sorted(FRAMEWORKS) == sorted(choices("framework"))
+
+
+def edit(project: Path, relpath: str, old: str, new: str) -> None:
+    replace_in(project, relpath, old, new)
+
+
+def write(project: Path, relpath: str, text: str) -> None:
+    write_file(project, relpath, text)
+
+
+def add_widgets(project: Path, fw: Framework) -> None:
+    """A team's resource: route, model, migration and test, registered where they go."""
+    for relpath, text in fw.team_files.items():
+        write(project, relpath, text)
+    for relpath, old, new in fw.team_edits:
+        edit(project, relpath, old, new)
+
+
+def tune_settings(project: Path, fw: Framework) -> None:
+    """The team's lines in template files: a settings default and the README's intro."""
+    edit(project, fw.settings, fw.rate_limit_line, fw.team_rate_limit_line)
+    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+
+
+MAKEFILE_TASK = (
+    ".PHONY: backup\n",
+    ".PHONY: check\ncheck: lint test ## Lint, type-check and test\n\n.PHONY: backup\n",
+)
+
 
 def improve_template(template: TemplateRepo) -> None:
-    """A release's worth of changes, none on lines a team usually edits, and a migration."""
-    template.replace(
-        f"{FASTAPI}/app/models/item.py.jinja",
-        "mapped_column(String(NAME_MAX_LENGTH))",
-        "mapped_column(String(NAME_MAX_LENGTH), index=True)",
-    )
-    template.write(
-        f"{FASTAPI}/migrations/versions/2026_12_01_0000-0002_index_item_names.py",
-        NAME_INDEX_MIGRATION,
-    )
-    template.write(f"{FASTAPI}/docs/runbook.md", RUNBOOK)
-    template.replace(
-        f"{FASTAPI}/Makefile.jinja",
-        ".PHONY: backup\n",
-        ".PHONY: check\ncheck: lint test ## Lint, type-check and test\n\n.PHONY: backup\n",
-    )
-    template.replace(
-        SETTINGS,
-        "# unset: rate-limit counters in process memory",
-        "# unset: each process counts rate limits in its own memory",
-    )
+    """A release's worth of changes to every framework, none on lines a team usually
+    edits: an index and its migration, a doc, a Makefile task, a settings comment, and
+    shared text (README, .env)."""
+    frameworks = FRAMEWORKS.values()
+    # A set: a file two frameworks render (Flask's model is FastAPI's) changes once.
+    edits = {(fw.model_template, *fw.model_edit) for fw in frameworks}
+    edits |= {(fw.settings_template, fw.comment, fw.reworded_comment) for fw in frameworks}
+    edits |= {(f"{fw.tree}/Makefile.jinja", *MAKEFILE_TASK) for fw in frameworks}
+    for path, old, new in sorted(edits):
+        template.replace(path, old, new)
+    for fw in frameworks:
+        path, text = fw.release_migration
+        template.write(f"{fw.tree}/{path}", text)
+        template.write(f"{fw.tree}/docs/runbook.md", RUNBOOK)
     template.replace(
         "includes/readme.jinja",
         "`make backup` runs",
@@ -223,6 +702,13 @@ def improve_template(template: TemplateRepo) -> None:
     template.replace(
         "includes/env.jinja", "DEBUG=false\n", "DEBUG=false\n# Never true in production.\n"
     )
+
+
+def run_ok(project: Path, command: tuple[str, ...], env: dict[str, str]) -> None:
+    result = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False, timeout=600
+    )
+    assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"
 
 
 @pytest.fixture
@@ -235,21 +721,78 @@ def render_old(template: TemplateRepo, tmp_path: Path, **answers: Any) -> Path:
     return render_at(template.path, OLD, tmp_path / "service", **answers)
 
 
+def selected_frameworks(config: pytest.Config) -> list[str]:
+    """The frameworks of the `--matrix` selection, in copier.yml's order."""
+    selected = {combo["framework"] for combo in SELECTIONS[config.getoption("matrix")]}
+    return [name for name in choices("framework") if name in selected]
+
+
+def answer_changes(framework: str) -> list[dict[str, Any]]:
+    """From a framework's default answers, each other value of every axis but the
+    framework's own (a service does not change framework on update)."""
+    default = next(c for c in default_combinations() if c["framework"] == framework)
+    return [
+        {axis: value}
+        for axis, values in axis_values().items()
+        if axis != "framework"
+        for value in values
+        if value != default[axis] and {**default, axis: value} in MATRIX
+    ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`framework`: each framework of the `--matrix` selection. `framework_change`: every
+    answer change of every framework under `--matrix=full`; the covering set takes each
+    change once, on the frameworks in turn, so each framework is updated at least once."""
+    frameworks = selected_frameworks(metafunc.config)
+    # Ids never a bare combination id: conftest.py's scheduler would tie the case to that
+    # combination's deep-tier worker.
+    if "framework" in metafunc.fixturenames:
+        metafunc.parametrize("framework", [FRAMEWORKS[name] for name in frameworks], ids=frameworks)
+    if "framework_change" in metafunc.fixturenames:
+        pairs = [(name, change) for name in frameworks for change in answer_changes(name)]
+        if metafunc.config.getoption("matrix") != "full":
+            most = max(len(answer_changes(name)) for name in frameworks)
+            pairs = []
+            for i in range(max(most, len(frameworks))):
+                name = frameworks[i % len(frameworks)]
+                changes = answer_changes(name)
+                pairs.append((name, changes[i % len(changes)]))
+        metafunc.parametrize(
+            "framework_change",
+            [(FRAMEWORKS[name], change) for name, change in pairs],
+            ids=[
+                name + "," + ",".join(f"{key}={value}" for key, value in change.items())
+                for name, change in pairs
+            ],
+        )
+    if "oldest_release_answers" in metafunc.fixturenames:
+        combos = oldest_release_combos(metafunc.config)
+        assert combos, f"no selected combination can be rendered by {OLDEST_SUPPORTED}"
+        answers = [
+            {**combo, **OTHER_ANSWERS[i % len(OTHER_ANSWERS)]} for i, combo in enumerate(combos)
+        ]
+        ids = [f"{OLDEST_SUPPORTED}-{combo_id(combo)}" for combo in combos]
+        metafunc.parametrize("oldest_release_answers", answers, ids=ids)
+
+
 # --- The cases ----------------------------------------------------------------
 
 
 def test_an_update_keeps_the_teams_work_and_brings_the_release(
-    template: TemplateRepo, tmp_path: Path
+    template: TemplateRepo, tmp_path: Path, framework: Framework
 ) -> None:
-    """Edits, new files and a new migration stay; the release arrives; tests still pass."""
-    project = render_old(template, tmp_path)
+    """Edits, new files and a new migration stay; the release arrives; the team's code
+    still passes lint, types and tests, with both migrations applied."""
+    fw = framework
+    project = render_old(template, tmp_path, framework=fw.name)
     env = harness.clean_env(project)
     harness.make_ok(project, "install", env)
-    add_widgets(project)
-    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
-    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+    add_widgets(project, fw)
+    tune_settings(project, fw)
     harness.make_ok(project, "openapi", env)  # the committed export follows the new route
     commit_all(project, "Widgets")
+    harness.make_ok(project, "migrate", env)  # the team's database (.env's, ignored by git)
     with (project / ".env").open("a") as dotenv:  # ignored by git: the team's alone
         dotenv.write("RATE_LIMIT_AUTH=5/minute\n")
     dotenv_before = (project / ".env").read_text()
@@ -261,22 +804,16 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
 
     after = project_files(project)
     assert list(conflicted(project)) == []
-    team_files = [
-        "app/routes/widgets.py",
-        "app/models/widget.py",
-        "migrations/versions/2026_12_01_0000-3f9a1c2b7d4e_widgets.py",
-        "tests/test_widgets.py",
-        "openapi.json",
-        "app/routes/__init__.py",
-        "app/models/__init__.py",
-        "uv.lock",
-    ]
-    assert {path: after.get(path) for path in team_files} == {
-        path: before[path] for path in team_files
+    unchanged = [*fw.team_files, "openapi.json", fw.lockfile]
+    assert {path: after.get(path) for path in unchanged} == {
+        path: before[path] for path in unchanged
     }
-    settings = (project / "app/config/settings.py").read_text()
-    assert TEAM_RATE_LIMIT_LINE in settings
-    assert "each process counts rate limits in its own memory" in settings
+    for path, _, registration in fw.team_edits:  # merged with the release's changes, if any
+        assert registration in after[path].decode(), path
+    assert fw.model_edit[1] in after[fw.model].decode()
+    settings = (project / fw.settings).read_text()
+    assert fw.team_rate_limit_line in settings
+    assert fw.reworded_comment in settings
     readme = (project / "README.md").read_text()
     assert TEAM_INTRO in readme
     assert "See `docs/runbook.md` when paged." in readme
@@ -285,100 +822,86 @@ def test_an_update_keeps_the_teams_work_and_brings_the_release(
     assert "# Never true in production." in (project / ".env.example").read_text()
     assert "check: lint test" in (project / "Makefile").read_text()
     assert answers_of(project)["_commit"] == NEW
-    # The release's migration and the team's are two heads: both apply, tests pass.
-    assert (project / "migrations/versions/2026_12_01_0000-0002_index_item_names.py").exists()
+    assert (project / fw.release_migration_path).exists()
+    # On the database that already has the team's migration, the release's applies too
+    # (a second Alembic head; a Django merge migration; an older-dated Kysely file), and
+    # lint, types and tests pass.
+    for command in fw.after_update:
+        run_ok(project, command, env)
+    harness.make_ok(project, "lint", env)
     harness.make_ok(project, "migrate", env)
     harness.make_ok(project, "test", env)
 
 
 def test_a_conflict_is_marked_in_that_file_and_nothing_else_changes(
-    template: TemplateRepo, tmp_path: Path
+    template: TemplateRepo, tmp_path: Path, framework: Framework
 ) -> None:
     """Both sides change one line: markers there, both versions kept, the rest untouched."""
-    project = render_old(template, tmp_path)
-    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
-    edit(project, "README.md", README_INTRO, TEAM_INTRO)
+    fw = framework
+    project = render_old(template, tmp_path, framework=fw.name)
+    tune_settings(project, fw)
     commit_all(project, "Tune the rate limit")
     before = project_files(project)
 
-    template.replace(SETTINGS, RATE_LIMIT_LINE, 'rate_limit_default: str = "2000/minute"')
-    template.write(f"{FASTAPI}/docs/runbook.md", RUNBOOK)
+    template.replace(fw.settings_template, fw.rate_limit_line, fw.release_rate_limit_line)
+    template.write(f"{fw.tree}/docs/runbook.md", RUNBOOK)
     template.release(NEW, "Raise the default rate limit")
     update_ok(project)
 
     after = project_files(project)
-    assert sorted(set(conflicted(project))) == ["app/config/settings.py"]
-    settings = after["app/config/settings.py"].decode()
+    assert sorted(set(conflicted(project))) == [fw.settings]
+    settings = after[fw.settings].decode()
     assert "<<<<<<< before updating" in settings
-    assert TEAM_RATE_LIMIT_LINE in settings  # the team's line, kept
-    assert 'rate_limit_default: str = "2000/minute"' in settings  # the release's line
-    assert changed_files(before, after) == {
-        ".copier-answers.yml",
-        "app/config/settings.py",
-        "docs/runbook.md",
-    }
+    assert fw.team_rate_limit_line in settings  # the team's line, kept
+    assert fw.release_rate_limit_line in settings  # the release's line
+    assert changed_files(before, after) == {".copier-answers.yml", fw.settings, "docs/runbook.md"}
 
 
 def test_with_conflict_rej_the_teams_hunk_is_kept_in_a_rej_file(
-    template: TemplateRepo, tmp_path: Path
+    template: TemplateRepo, tmp_path: Path, framework: Framework
 ) -> None:
     """`--conflict rej`: the release's line in the file, the team's hunk beside it."""
-    project = render_old(template, tmp_path)
-    edit(project, "app/config/settings.py", RATE_LIMIT_LINE, TEAM_RATE_LIMIT_LINE)
+    fw = framework
+    project = render_old(template, tmp_path, framework=fw.name)
+    edit(project, fw.settings, fw.rate_limit_line, fw.team_rate_limit_line)
     commit_all(project, "Tune the rate limit")
     before = project_files(project)
 
-    template.replace(SETTINGS, RATE_LIMIT_LINE, 'rate_limit_default: str = "2000/minute"')
+    template.replace(fw.settings_template, fw.rate_limit_line, fw.release_rate_limit_line)
     template.release(NEW, "Raise the default rate limit")
     update_ok(project, "--conflict", "rej")
 
     after = project_files(project)
-    assert 'rate_limit_default: str = "2000/minute"' in after["app/config/settings.py"].decode()
-    assert TEAM_RATE_LIMIT_LINE in after["app/config/settings.py.rej"].decode()
+    assert fw.release_rate_limit_line in after[fw.settings].decode()
+    assert fw.team_rate_limit_line in after[f"{fw.settings}.rej"].decode()
     assert changed_files(before, after) == {
         ".copier-answers.yml",
-        "app/config/settings.py",
-        "app/config/settings.py.rej",
+        fw.settings,
+        f"{fw.settings}.rej",
     }
 
 
-# The default answers, then each other value of every axis but the framework (a
-# service does not change framework on update).
-DEFAULT_FRAMEWORK = CONFIG["framework"]["default"]
-DEFAULT_COMBO = next(c for c in default_combinations() if c["framework"] == DEFAULT_FRAMEWORK)
-ANSWER_CHANGES = [
-    {axis: value}
-    for axis, values in axis_values().items()
-    if axis != "framework"
-    for value in values
-    if value != DEFAULT_COMBO[axis]
-]
-
-
-@pytest.mark.parametrize(
-    "change",
-    ANSWER_CHANGES,
-    ids=lambda change: ",".join(f"{key}={value}" for key, value in change.items()),
-)
 def test_changing_an_answer_gives_a_fresh_render_plus_the_teams_edits(
-    template: TemplateRepo, tmp_path: Path, change: dict[str, Any]
+    template: TemplateRepo, tmp_path: Path, framework_change: tuple[Framework, dict[str, Any]]
 ) -> None:
     """Update with a new answer == a fresh render with that answer, plus the team's edits."""
-    project = render_old(template, tmp_path)
-    write(project, "app/routes/widgets.py", WIDGET_ROUTES)
+    fw, change = framework_change
+    project = render_old(template, tmp_path, framework=fw.name)
+    routes, routes_text = next(iter(fw.team_files.items()))
+    write(project, routes, routes_text)
     edit(project, "README.md", README_INTRO, TEAM_INTRO)
     commit_all(project, "Widgets")
     improve_template(template)
     template.release(NEW, "A release")
 
     update_ok(project, *data_args(change))
-    fresh = render_at(template.path, NEW, tmp_path / "fresh", **change)
+    fresh = render_at(template.path, NEW, tmp_path / "fresh", framework=fw.name, **change)
 
     assert list(conflicted(project)) == []
     expected = project_files(fresh)
     edit(fresh, "README.md", README_INTRO, TEAM_INTRO)
     expected["README.md"] = (fresh / "README.md").read_bytes()
-    expected["app/routes/widgets.py"] = WIDGET_ROUTES.encode()
+    expected[routes] = routes_text.encode()
     actual = project_files(project)
     assert sorted(actual) == sorted(expected)
     assert [path for path in expected if actual[path] != expected[path]] == []
@@ -410,8 +933,9 @@ def release_renamed_and_moved(template: TemplateRepo) -> None:
     """NEW renames `ci_provider` to `ci` and moves scripts/backup.sh to bin/backup.sh
     (changing its usage line), with the `_migrations` entries that carry both."""
     rename_question(template, "ci_provider", "ci")
-    template.move(f"{FASTAPI}/scripts/backup.sh.jinja", f"{FASTAPI}/bin/backup.sh.jinja")
-    template.replace(f"{FASTAPI}/Makefile.jinja", "./scripts/backup.sh", "./bin/backup.sh")
+    fastapi = FRAMEWORKS["fastapi"].tree
+    template.move(f"{fastapi}/scripts/backup.sh.jinja", f"{fastapi}/bin/backup.sh.jinja")
+    template.replace(f"{fastapi}/Makefile.jinja", "./scripts/backup.sh", "./bin/backup.sh")
     template.replace(
         "includes/backup.sh.jinja", "# Usage: scripts/backup.sh", "# Usage: bin/backup.sh"
     )
@@ -518,18 +1042,6 @@ def oldest_release_combos(config: pytest.Config) -> list[dict[str, Any]]:
         for combo in SELECTIONS[config.getoption("matrix")]
         if all(value in then[axis] for axis, value in combo.items())
     ]
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "oldest_release_answers" not in metafunc.fixturenames:
-        return
-    combos = oldest_release_combos(metafunc.config)
-    assert combos, f"no selected combination can be rendered by {OLDEST_SUPPORTED}"
-    answers = [{**combo, **OTHER_ANSWERS[i % len(OTHER_ANSWERS)]} for i, combo in enumerate(combos)]
-    # Not the bare combination id: conftest.py's scheduler would tie the case to that
-    # combination's deep-tier worker.
-    ids = [f"{OLDEST_SUPPORTED}-{combo_id(combo)}" for combo in combos]
-    metafunc.parametrize("oldest_release_answers", answers, ids=ids)
 
 
 def test_a_project_from_the_oldest_supported_release_updates_cleanly(

@@ -1,12 +1,12 @@
-/** Every migration, in order: the only source of the schema. Add new ones at the end. */
-import type { Migration, MigrationProvider } from "kysely/migration";
+/** Every other module in this folder is a migration, applied in file-name order: the only
+ * source of the schema. Name new ones after the date (`2026_12_01_0000_add_widgets.ts`). */
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
 
-import * as initialSchema from "./2026_11_22_0000_initial_schema.ts";
+import { FileMigrationProvider } from "kysely/migration";
 
-const migrations: Record<string, Migration> = {
-  "2026_11_22_0000_initial_schema": initialSchema,
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: () => Promise.resolve(migrations),
-};
+export const migrationProvider = new FileMigrationProvider({
+  fs,
+  path,
+  migrationFolder: import.meta.dirname,
+});

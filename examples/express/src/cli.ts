@@ -16,7 +16,13 @@ import { TokenService } from "./services/tokens.ts";
 import { UserService } from "./services/users.ts";
 
 async function migrate(db: Db, direction: "up" | "down"): Promise<void> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // A template release's migration may be dated before one of yours that already ran:
+  // apply it anyway, as `alembic upgrade heads` does (downgrade reverts the last to run).
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    allowUnorderedMigrations: true,
+  });
   const { error, results = [] } =
     direction === "up" ? await migrator.migrateToLatest() : await migrator.migrateDown();
   for (const result of results) {
