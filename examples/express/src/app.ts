@@ -1,4 +1,5 @@
 /** The application factory: settings and dependencies in, a fully assembled Express app out. */
+import type { TracerProvider } from "@opentelemetry/api";
 import express, { type Express } from "express";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
@@ -23,6 +24,7 @@ import { ItemService } from "./services/items.ts";
 import { PasswordHasher } from "./services/passwords.ts";
 import { TokenService } from "./services/tokens.ts";
 import { UserService } from "./services/users.ts";
+import { traceIdField, traceRequests } from "./tracing.ts";
 
 export const DOCS_PATH = "/docs";
 
@@ -34,6 +36,8 @@ export interface AppDeps {
   counters: CounterStore;
   /** True once SIGTERM arrived: readiness answers 503. */
   isShuttingDown?: () => boolean;
+  /** Tracing is on with one: a span per request (and per query, with createDb's). */
+  tracerProvider?: TracerProvider | undefined;
 }
 
 /** Assemble middleware, routers and the error handler for `deps`. */
@@ -43,6 +47,7 @@ export function buildApp({
   logger,
   counters,
   isShuttingDown = () => false,
+  tracerProvider,
 }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -62,6 +67,7 @@ export function buildApp({
   const authenticator = createAuthenticator({ tokenService, userService });
   const itemService = new ItemService(db);
 
+  if (tracerProvider !== undefined) app.use(traceRequests(tracerProvider, routes.routeTemplateOf));
   const metrics = settings.METRICS_ENABLED ? createMetrics(routes.routeTemplateOf) : undefined;
   if (metrics !== undefined) app.use(metrics.middleware);
   app.use(
@@ -69,7 +75,10 @@ export function buildApp({
       logger,
       genReqId: requestId,
       quietReqLogger: true,
-      // One short line per request: method, path, status, duration and request id.
+      ...(tracerProvider === undefined ? {} : { customProps: traceIdField }),
+      // One short line per request: method, path, status, duration and request id, read
+      // straight from the request and response (pino-http's wrappers copy every header first).
+      wrapSerializers: false,
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

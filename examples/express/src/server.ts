@@ -7,6 +7,7 @@ import { buildApp } from "./app.ts";
 import { loadSettings, SettingsError } from "./config/settings.ts";
 import { createDb } from "./db/database.ts";
 import { createCounterStore } from "./middleware/rateLimit.ts";
+import { createTracerProvider } from "./tracing.ts";
 import { createLogger } from "./utils/logging.ts";
 
 let settings;
@@ -37,10 +38,18 @@ if (settings.WORKERS > 1 && cluster.isPrimary) {
     });
   }
 } else {
-  const db = createDb(settings);
+  const tracerProvider = createTracerProvider(settings);
+  const db = createDb(settings, tracerProvider);
   const counters = createCounterStore();
   let shuttingDown = false;
-  const app = buildApp({ settings, db, logger, counters, isShuttingDown: () => shuttingDown });
+  const app = buildApp({
+    settings,
+    db,
+    logger,
+    counters,
+    isShuttingDown: () => shuttingDown,
+    tracerProvider,
+  });
   const server = app.listen(settings.PORT, settings.HOST);
   await once(server, "listening");
   logger.info({ host: settings.HOST, port: settings.PORT }, "listening");
@@ -61,7 +70,8 @@ if (settings.WORKERS > 1 && cluster.isPrimary) {
     server.closeIdleConnections();
     await new Promise((resolve) => server.close(resolve));
     clearTimeout(grace);
-    await Promise.allSettled([db.destroy(), counters.close()]);
+    // The tracer provider sends the spans it still holds.
+    await Promise.allSettled([db.destroy(), counters.close(), tracerProvider?.shutdown()]);
     process.exit(0);
   };
   process.on("SIGTERM", (signal) => void shutdown(signal));

@@ -1,5 +1,5 @@
 import supertest from "supertest";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 
 import { createTestApp, logIn, newEmail, PASSWORD, signUp } from "./helpers.ts";
 
@@ -48,6 +48,17 @@ describe("tokens", () => {
     expect(me.body).toMatchObject({ data: { email } });
     await http.get("/api/v1/auth/me").expect(401);
     await http.get("/api/v1/auth/me").set("Authorization", "Bearer not-a-token").expect(401);
+  });
+
+  it("refuses an access token once it expired, though it was accepted before", async () => {
+    const { headers } = await signUp(app);
+    await http.get("/api/v1/auth/me").set(headers).expect(200);
+    vi.useFakeTimers({ now: Date.now() + 24 * 3600 * 1000, toFake: ["Date"] }); // a day later
+    try {
+      await http.get("/api/v1/auth/me").set(headers).expect(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rotates the pair on refresh; a replay revokes the family", async () => {

@@ -66,6 +66,19 @@ const schema = z
     RATE_LIMIT_AUTH: rateLimit.default("10/minute"),
     METRICS_ENABLED: flag.default(false),
     SHUTDOWN_GRACE_SECONDS: integer(0).default(20),
+    // Tracing is on with an endpoint; the other OTEL_* variables are read where they apply.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_TRACES_SAMPLER: z
+      .enum([
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+      ])
+      .optional(),
+    OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
     PASSWORD_HASH_CONCURRENCY: integer(1).default(
       Math.min(availableParallelism(), MAX_DEFAULT_HASH_CONCURRENCY),
     ),

@@ -1,5 +1,5 @@
 /** JWT access tokens and rotating, revocable refresh tokens (stored hashed). */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createSecretKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 
 import { jwtVerify, SignJWT } from "jose";
 
@@ -11,6 +11,8 @@ import type { TokenPair } from "../schemas/tokens.ts";
 const ALGORITHM = "HS256";
 const INVALID_TOKEN = "Invalid or expired token";
 const INVALID_REFRESH_TOKEN = "Invalid or expired refresh token";
+// Verified access tokens remembered per process (about 2 MB at most).
+const VERIFIED_TOKENS = 10_000;
 
 function hashToken(rawToken: string): string {
   return createHash("sha256").update(rawToken).digest("hex");
@@ -25,12 +27,16 @@ export function unauthorized(message = INVALID_TOKEN): UnauthorizedError {
 export class TokenService {
   readonly #db: Db;
   readonly #settings: Settings;
-  readonly #key: Uint8Array;
+  // A KeyObject, which jose turns into a CryptoKey once; raw bytes are imported per token.
+  readonly #key: KeyObject;
+  // A client sends the same access token request after request, and a signature check goes
+  // through WebCrypto's thread pool (tens of microseconds): each token is checked once.
+  readonly #verified = new Map<string, { userId: number; expiresAt: number }>();
 
   constructor(db: Db, settings: Settings) {
     this.#db = db;
     this.#settings = settings;
-    this.#key = new TextEncoder().encode(settings.SECRET_KEY);
+    this.#key = createSecretKey(settings.SECRET_KEY, "utf8");
   }
 
   /** A short-lived signed token naming the user (their role is read per request). */
@@ -50,6 +56,8 @@ export class TokenService {
 
   /** The id of the user an access token was issued to. */
   async decodeAccessToken({ token }: { token: string }): Promise<number> {
+    const verified = this.#verified.get(token);
+    if (verified !== undefined && verified.expiresAt > Date.now() / 1000) return verified.userId;
     try {
       const { payload } = await jwtVerify(token, this.#key, {
         algorithms: [ALGORITHM],
@@ -61,6 +69,8 @@ export class TokenService {
       });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId < 1) throw unauthorized();
+      if (this.#verified.size >= VERIFIED_TOKENS) this.#verified.clear();
+      this.#verified.set(token, { userId, expiresAt: payload.exp ?? 0 });
       return userId;
     } catch {
       throw unauthorized();
