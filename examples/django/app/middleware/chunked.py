@@ -1,4 +1,5 @@
-"""Chunked request bodies for Django, which reads CONTENT_LENGTH bytes (none without it)."""
+"""Request bodies for Django under gunicorn: a chunked one gets its length (Django reads
+CONTENT_LENGTH bytes, none without it), and what the app leaves unread is dropped."""
 
 import io
 from collections.abc import Iterable
@@ -20,7 +21,8 @@ def _discard(stream: BinaryIO, limit: int = DISCARD_LIMIT) -> None:
 class ChunkedBody:
     """WSGI middleware: a chunked body is read (at most `max_bytes` + 1 bytes) and handed on
     with the length it turned out to have, so BodyGuardMiddleware refuses an oversized one
-    (413) and Django reads the rest as any sized body."""
+    (413) and Django reads the rest as any sized body; after the app, the rest of a body it
+    did not read is dropped (at most DISCARD_LIMIT bytes)."""
 
     def __init__(self, app: "WSGIApplication", *, max_bytes: int) -> None:
         self.app = app
@@ -29,13 +31,16 @@ class ChunkedBody:
     def __call__(
         self, environ: "WSGIEnvironment", start_response: "StartResponse"
     ) -> Iterable[bytes]:
-        """Give a chunked body its CONTENT_LENGTH, then hand the request on."""
+        """Give a chunked body its CONTENT_LENGTH, hand the request on, drop what is unread."""
+        stream = environ["wsgi.input"]
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not environ.get("CONTENT_LENGTH"):
-            stream = environ["wsgi.input"]
             body = stream.read(self.max_bytes + 1)
-            if len(body) > self.max_bytes:
-                _discard(stream)
             environ["CONTENT_LENGTH"] = str(len(body))
             environ["wsgi.input"] = io.BytesIO(body)
-        return self.app(environ, start_response)
+        response = self.app(environ, start_response)
+        # What the app left unread (a refused body, say) is dropped before the response goes
+        # out: gunicorn drains at most 64 KiB itself, then closes the keep-alive connection
+        # it just announced, under a client that may be sending its next request on it.
+        _discard(stream)
+        return response
