@@ -1,4 +1,5 @@
-"""Chunked request bodies reach Django with their length (app/middleware/chunked.py)."""
+"""Request bodies under gunicorn (app/middleware/chunked.py): a chunked one reaches Django
+with its length, and a refused one is read to its end before the answer."""
 
 import io
 import json
@@ -70,3 +71,12 @@ def test_a_chunked_body_over_the_limit_is_a_413_in_the_envelope() -> None:
     assert status.startswith("413")
     assert json.loads(answer)["error"]["code"] == "PAYLOAD_TOO_LARGE"
     assert stream.tell() == len(body)  # drained, so closing the socket does not reset it
+
+
+@pytest.mark.django_db
+def test_a_sized_body_over_the_limit_is_drained_before_the_413() -> None:
+    # gunicorn would drain only 64 KiB of it, then close the keep-alive connection.
+    body = b" " * (2 * settings.ENV.max_body_bytes)
+    status, _, stream = post(application, body, chunked=False)
+    assert status.startswith("413")
+    assert stream.tell() == len(body)

@@ -105,7 +105,8 @@ describe("tracing", () => {
     expect(createTracerProvider(settings)).toBeUndefined();
     const untraced = createDb(settings);
     const app = buildApp({ settings, db: untraced, logger, counters: new MemoryStore() });
-    await newClient(app);
+    const client = await newClient(app);
+    await client.get("/api/v1/items").expect(200);
     await untraced.destroy();
     expect(exporter.getFinishedSpans()).toEqual([]);
     expect(lines.length).toBeGreaterThan(0);
