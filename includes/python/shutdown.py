@@ -33,8 +33,13 @@ class DrainingWorker(ThreadWorker):  # type: ignore[misc]  # gunicorn ships no t
         if draining.is_set():
             return  # the pod's SIGTERM and the master's both reach the worker
         draining.set()
+        # The handler interrupts the worker's main loop wherever it is: it only flags, and
+        # the loop itself logs and starts the timer (as gunicorn's own handler defers).
+        self.method_queue.defer(self._stop_after_drain, sig)
+
+    def _stop_after_drain(self, sig: int) -> None:
         seconds = drain_seconds(self.cfg.graceful_timeout)
         self.log.info("Draining for %.1f s before stopping", seconds)
-        stop = threading.Timer(seconds, super().handle_exit, (sig, frame))
+        stop = threading.Timer(seconds, super().handle_exit, (sig, None))
         stop.daemon = True
         stop.start()

@@ -38,7 +38,9 @@ def worker(tmp_path: Path) -> Iterator[DrainingWorker]:
         cfg=config,
         log=logging.getLogger(__name__),
     )
+    worker.method_queue.init()  # what the running worker's main loop reads
     yield worker
+    worker.method_queue.close()
     worker.tmp.close()
     draining.clear()
 
@@ -60,8 +62,9 @@ def test_sigterm_drains_then_hands_on_to_gunicorn(
 ) -> None:
     worker.handle_exit(signal.SIGTERM, None)
     assert draining.is_set()
-    assert gunicorn_stops == []  # readiness fails first; the worker keeps serving
     worker.handle_exit(signal.SIGTERM, None)  # the master's signal starts nothing new
+    worker.method_queue.run_callbacks(None)  # the main loop's turn
+    assert gunicorn_stops == []  # readiness fails first; the worker keeps serving
     time.sleep(drain_seconds(1) + 0.3)
     assert gunicorn_stops == [signal.SIGTERM]
 
